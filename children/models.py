@@ -1,0 +1,400 @@
+"""Children looked after, their periods of care and episodes (SSDA903), IRO allocations, audit."""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from children import codes
+from iro_service.models import AuditedModel
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Unknown or not stated"
+
+
+class ChildQuerySet(models.QuerySet["Child"]):
+    def not_archived(self) -> "ChildQuerySet":
+        return self.filter(archived_at__isnull=True)
+
+    def looked_after_on(self, day: date) -> "ChildQuerySet":
+        """Children with a period of care open at the end of `day` (ending that day does not count)."""
+        return self.filter(
+            Exists(
+                PeriodOfCare.objects.filter(child=OuterRef("pk"), start_date__lte=day).filter(
+                    Q(end_date__isnull=True) | Q(end_date__gt=day)
+                )
+            )
+        )
+
+    def looked_after_now(self) -> "ChildQuerySet":
+        return self.filter(Exists(PeriodOfCare.objects.filter(child=OuterRef("pk"), end_date=None)))
+
+    def allocated_to(self, iros: "models.QuerySet | list") -> "ChildQuerySet":
+        return self.filter(
+            Exists(Allocation.objects.open().filter(child=OuterRef("pk"), iro__in=iros))
+        )
+
+    def unallocated(self) -> "ChildQuerySet":
+        return self.looked_after_now().exclude(
+            Exists(Allocation.objects.open().filter(child=OuterRef("pk")))
+        )
+
+    def with_current(self) -> "ChildQuerySet":
+        """Annotate the open episode's legal status and placement and the allocated IRO."""
+        episode = Episode.objects.filter(child=OuterRef("pk"), end_date=None)
+        allocation = Allocation.objects.open().filter(child=OuterRef("pk"))
+        period = PeriodOfCare.objects.filter(child=OuterRef("pk")).order_by("-start_date")
+        return self.annotate(
+            current_legal_status=Subquery(episode.values("legal_status")[:1]),
+            current_placement_type=Subquery(episode.values("placement_type")[:1]),
+            current_placement_provider=Subquery(episode.values("placement_provider")[:1]),
+            current_iro_name=Subquery(allocation.values("iro__full_name")[:1]),
+            current_iro_public_id=Subquery(allocation.values("iro__public_id")[:1]),
+            current_allocated_on=Subquery(allocation.values("start_date")[:1]),
+            latest_period_start=Subquery(period.values("start_date")[:1]),
+            latest_period_end=Subquery(period.values("end_date")[:1]),
+        )
+
+
+class Child(AuditedModel):
+    """A child or young person looked after by the local authority."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child_ref = models.CharField(
+        "Child reference", max_length=10, unique=True,
+        help_text="The council's reference for the child (SSDA903 CHILD), up to 10 characters",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=4, blank=True)
+    upn = models.CharField("Unique pupil number", max_length=13, blank=True)
+    disability = models.BooleanField(null=True, blank=True)
+    uasc_from = models.DateField("Unaccompanied asylum-seeking child from", null=True, blank=True)
+    uasc_ceased = models.DateField("Ceased to be UASC on", null=True, blank=True)
+    siblings = models.ManyToManyField("self", blank=True, symmetrical=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    archive_reason = models.CharField(max_length=200, blank=True, editable=False)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+        permissions = [
+            ("view_all_children", "Can see every child's record"),
+            ("view_allocated_children", "Can see the records of children allocated to them"),
+            ("allocate_iro", "Can allocate an IRO to a child"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uasc_ceased__isnull=True) | Q(uasc_from__isnull=False),
+                name="child_uasc_ceased_needs_uasc_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(uasc_ceased__isnull=True) | Q(uasc_ceased__gte=F("uasc_from")),
+                name="child_uasc_ceased_after_uasc_from",
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.child_ref})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        """Age in whole years on `day`; a 29 February birthday ages on 1 March in other years."""
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    def is_uasc_on(self, day: date) -> bool:
+        return (
+            self.uasc_from is not None
+            and self.uasc_from <= day
+            and (self.uasc_ceased is None or self.uasc_ceased > day)
+        )
+
+    @property
+    def sex_label(self) -> str:
+        return Sex(self.sex).label if self.sex else ""
+
+    @property
+    def ethnicity_label(self) -> str:
+        return codes.label("ETHNIC", self.ethnicity)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = "Date of birth must be in the past"
+        if self.uasc_ceased and not self.uasc_from:
+            errors["uasc_from"] = "Enter the date the child became an unaccompanied asylum-seeking child"
+        elif self.uasc_ceased and self.uasc_from and self.uasc_ceased < self.uasc_from:
+            errors["uasc_ceased"] = "Date ceased to be UASC must be after the date they became UASC"
+        if self.ethnicity and self.ethnicity not in codes.all_codes("ETHNIC"):
+            errors["ethnicity"] = "Select the child's ethnicity from the list"
+        if errors:
+            raise ValidationError(errors)
+
+
+class PeriodOfCareQuerySet(models.QuerySet["PeriodOfCare"]):
+    def open(self) -> "PeriodOfCareQuerySet":
+        return self.filter(end_date=None)
+
+
+class PeriodOfCare(AuditedModel):
+    """A continuous period of being looked after, from starting to ceasing (SSDA903)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    reason_ceased = models.CharField(max_length=3, blank=True)
+
+    objects = PeriodOfCareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name_plural = "periods of care"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="period_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end_date__isnull=True), name="one_open_period_per_child"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Period of care from {self.start_date:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+    @property
+    def reason_ceased_label(self) -> str:
+        return codes.label("REC", self.reason_ceased)
+
+
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def open(self) -> "EpisodeQuerySet":
+        return self.filter(end_date=None)
+
+    def open_on(self, day: date) -> "EpisodeQuerySet":
+        """Episodes open at the end of `day`."""
+        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+
+
+class Episode(AuditedModel):
+    """A spell of one legal status and one placement within a period of care (SSDA903 Episodes)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="episodes")
+    start_date = models.DateField("Start date")
+    reason_new_episode = models.CharField("Reason for new episode", max_length=1)
+    legal_status = models.CharField("Legal status", max_length=2)
+    cin = models.CharField("Category of need", max_length=2, blank=True)
+    placement_type = models.CharField("Placement type", max_length=2)
+    placement_provider = models.CharField("Placement provider", max_length=3, blank=True)
+    placement_postcode = models.CharField("Placement postcode", max_length=8, blank=True)
+    home_postcode = models.CharField("Home postcode", max_length=8, blank=True)
+    in_area = models.BooleanField("Placed inside the council's area", null=True, blank=True)
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True)
+    end_date = models.DateField("End date", null=True, blank=True)
+    reason_ceased = models.CharField("Reason episode ceased", max_length=3, blank=True)
+    reason_place_change = models.CharField(
+        "Reason for placement change", max_length=5, blank=True
+    )
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="episode_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end_date__isnull=True), name="one_open_episode_per_child"
+            ),
+        ]
+        indexes = [models.Index(fields=["child", "start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.legal_status}/{self.placement_type} from {self.start_date:%d/%m/%Y}"
+
+    @property
+    def legal_status_label(self) -> str:
+        return codes.label("LS", self.legal_status)
+
+    @property
+    def placement_type_label(self) -> str:
+        return codes.label("PLACE", self.placement_type)
+
+    @property
+    def placement_provider_label(self) -> str:
+        return codes.label("PLACE_PROVIDER", self.placement_provider)
+
+    @property
+    def reason_new_episode_label(self) -> str:
+        return codes.label("RNE", self.reason_new_episode)
+
+    @property
+    def reason_ceased_label(self) -> str:
+        return codes.label("REC", self.reason_ceased)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "End date must be on or after the start date"
+        if self.start_date:
+            checks = (
+                ("reason_new_episode", "RNE", self.reason_new_episode),
+                ("legal_status", "LS", self.legal_status),
+                ("placement_type", "PLACE", self.placement_type),
+                ("placement_provider", "PLACE_PROVIDER", self.placement_provider),
+                ("reason_place_change", "REASON_PLACE_CHANGE", self.reason_place_change),
+            )
+            year = codes.collection_year_label(codes.collection_year(self.start_date))
+            for field, code_field, value in checks:
+                if value and value not in codes.codes_on(code_field, self.start_date):
+                    errors[field] = f"{value} is not a valid code in {year}"
+        if self.end_date and self.reason_ceased and self.reason_ceased not in codes.codes_on(
+            "REC", self.end_date
+        ):
+            errors["reason_ceased"] = f"{self.reason_ceased} is not a valid reason in that year"
+        if self.start_date and self.child_id and "start_date" not in errors:
+            overlapping = self.overlapping_episodes()
+            if overlapping:
+                other = overlapping[0]
+                errors["start_date"] = (
+                    f"Dates overlap the episode from {other.start_date:%-d %B %Y}"
+                    + (f" to {other.end_date:%-d %B %Y}" if other.end_date else " (still open)")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def overlapping_episodes(self) -> list["Episode"]:
+        """Other episodes of the child whose days overlap this one's (touching ends are fine)."""
+        others = Episode.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
+        start, end = self.start_date, self.end_date
+        clash = Q(end_date__isnull=True) | Q(end_date__gt=start)
+        if end is not None:
+            clash &= Q(start_date__lt=end)
+        return list(others.filter(clash).order_by("start_date")[:1])
+
+
+class AllocationQuerySet(models.QuerySet["Allocation"]):
+    def open(self) -> "AllocationQuerySet":
+        return self.filter(end_date=None)
+
+
+class Allocation(AuditedModel):
+    """A child's allocation to an IRO, from a date until reallocated or the care ends."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations",
+        verbose_name="IRO",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="allocation_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end_date__isnull=True),
+                name="one_open_allocation_per_child",
+            ),
+        ]
+        indexes = [models.Index(fields=["iro", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.iro} from {self.start_date:%d/%m/%Y}"
+
+
+class CoverArrangement(AuditedModel):
+    """One IRO covering another's caseload for a time (leave, sickness)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    absent_iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covered_by"
+    )
+    covering_iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covering"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="cover_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(absent_iro=F("covering_iro")), name="cover_is_by_another_iro"
+            ),
+        ]
+
+
+class AuditEvent(models.Model):
+    """One read or change of a child's record, or a refused attempt; never edited or deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=50)
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=50, blank=True)
+    allowed = models.BooleanField(default=True)
+    path = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["child", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {'allowed' if self.allowed else 'denied'}"

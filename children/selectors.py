@@ -1,0 +1,87 @@
+"""Reads of children's records that span relations, in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from children.forms import ChildFilterForm
+from children.models import Allocation, Child, ChildQuerySet, Episode, PeriodOfCare
+from iro_service.working_days import working_days_between
+
+
+def children_filtered(children: ChildQuerySet, form: ChildFilterForm) -> ChildQuerySet:
+    """Apply the children list's search and filters to an already access-checked queryset."""
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or "looked_after"
+    if status == "looked_after":
+        children = children.looked_after_now()
+    elif status == "ceased":
+        children = children.exclude(periods__end_date=None)
+    if q := (data.get("q") or "").strip():
+        terms = Q()
+        for word in q.split():
+            terms &= (
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word) | Q(child_ref__iexact=word)
+            )
+        children = children.filter(terms)
+    if iro := data.get("iro"):
+        children = children.allocated_to([iro])
+    open_episode = Episode.objects.open()
+    if legal_status := data.get("legal_status"):
+        children = children.filter(pk__in=open_episode.filter(legal_status=legal_status).values("child"))
+    if placement_type := data.get("placement_type"):
+        children = children.filter(
+            pk__in=open_episode.filter(placement_type=placement_type).values("child")
+        )
+    return children.with_current().order_by("last_name", "first_name", "pk")
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    child: Child
+    periods: list[PeriodOfCare]
+    episodes: list[Episode]
+    allocations: list[Allocation]
+    siblings: list[Child]
+
+    @property
+    def current_episode(self) -> Episode | None:
+        return next((e for e in self.episodes if e.end_date is None), None)
+
+    @property
+    def current_period(self) -> PeriodOfCare | None:
+        return next((p for p in self.periods if p.end_date is None), None)
+
+    @property
+    def current_allocation(self) -> Allocation | None:
+        return next((a for a in self.allocations if a.end_date is None), None)
+
+
+def child_record(child: Child) -> ChildRecord:
+    """A child's histories for their page: periods, episodes, IRO allocations, siblings."""
+    return ChildRecord(
+        child=child,
+        periods=list(child.periods.order_by("-start_date")),
+        episodes=list(child.episodes.order_by("-start_date")),
+        allocations=list(child.allocations.select_related("iro").order_by("-start_date", "-created_at")),
+        siblings=list(child.siblings.not_archived().with_current()),
+    )
+
+
+@dataclass(frozen=True)
+class WaitingChild:
+    child: Child
+    waiting_since: date
+    working_days_waited: int
+
+
+def unallocated_children(children: ChildQuerySet, *, today: date) -> list[WaitingChild]:
+    """Looked-after children with no IRO, longest waiting first, with working days waited."""
+    rows = children.unallocated().with_current().order_by("latest_period_start", "last_name")
+    waiting = []
+    for child in rows:
+        since = max(filter(None, [child.latest_period_start]))
+        waiting.append(WaitingChild(child, since, working_days_between(since, today)))
+    return waiting

@@ -1,0 +1,214 @@
+"""Changes to children's records: each one atomic, validated and audited."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from children.audit import audit_record
+from children.models import Allocation, Child, Episode, PeriodOfCare
+from iro_service.models import Role, User
+
+
+class EditConflict(Exception):
+    """The record changed since the user opened it: their save would overwrite another's."""
+
+
+@dataclass(frozen=True)
+class EpisodeData:
+    start_date: date
+    reason_new_episode: str
+    legal_status: str
+    placement_type: str
+    placement_provider: str = ""
+    placement_postcode: str = ""
+    home_postcode: str = ""
+    in_area: bool | None = None
+    urn: str = ""
+    cin: str = ""
+    reason_place_change: str = ""
+
+
+def _stamp(obj: object, by: User) -> None:
+    if getattr(obj, "created_by_id", None) is None:
+        obj.created_by = by  # type: ignore[attr-defined]
+    obj.modified_by = by  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def child_admit(*, by: User, child: Child, episode: EpisodeData) -> Child:
+    """Record a child who has started to be looked after: the child, a period and its first episode."""
+    _stamp(child, by)
+    child.full_clean()
+    child.save()
+    period = PeriodOfCare(child=child, start_date=episode.start_date)
+    _stamp(period, by)
+    period.full_clean()
+    period.save()
+    first = Episode(child=child, period=period, **{**episode.__dict__, "reason_new_episode": "S"})
+    _stamp(first, by)
+    first.full_clean()
+    first.save()
+    audit_record(user=by, action="child.create", child=child, obj=child)
+    return child
+
+
+@transaction.atomic
+def child_update(*, by: User, child: Child, version: int, changes: dict) -> Child:
+    """Save edits to a child's details, refusing them if someone saved since `version` was read."""
+    locked = Child.objects.select_for_update().get(pk=child.pk)
+    if locked.version != version:
+        raise EditConflict(
+            "Someone else changed this child's details while you were editing. "
+            "Your changes have not been saved: check the details below and make them again."
+        )
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.version += 1
+    _stamp(locked, by)
+    locked.full_clean()
+    locked.save()
+    audit_record(
+        user=by, action="child.update", child=locked, obj=locked,
+        detail={"fields": sorted(changes)},
+    )
+    return locked
+
+
+def _lock_child(child: Child) -> Child:
+    return Child.objects.select_for_update().get(pk=child.pk)
+
+
+@transaction.atomic
+def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
+    """Record a change of placement or legal status, or the start of a new period of care."""
+    _lock_child(child)
+    current = Episode.objects.open().filter(child=child).select_related("period").first()
+    if current is None:
+        if episode.reason_new_episode != "S":
+            raise ValidationError(
+                {"reason_new_episode": "The child is not looked after: a new period of care "
+                 "must start with reason S (started to be looked after)"}
+            )
+        period = PeriodOfCare(child=child, start_date=episode.start_date)
+        _stamp(period, by)
+        period.full_clean()
+        period.save()
+    else:
+        if episode.reason_new_episode == "S":
+            raise ValidationError(
+                {"reason_new_episode": "The child is already looked after: choose the reason "
+                 "for this change of placement or legal status"}
+            )
+        if episode.start_date <= current.start_date:
+            raise ValidationError(
+                {"start_date": "The change must be after the current episode started on "
+                 f"{current.start_date:%-d %B %Y}"}
+            )
+        current.end_date = episode.start_date
+        current.reason_ceased = "X1"
+        _stamp(current, by)
+        current.full_clean()
+        current.save()
+        period = current.period
+    new = Episode(child=child, period=period, **episode.__dict__)
+    _stamp(new, by)
+    new.full_clean()
+    new.save()
+    audit_record(user=by, action="episode.create", child=child, obj=new)
+    return new
+
+
+@transaction.atomic
+def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) -> PeriodOfCare:
+    """Record that a child has ceased to be looked after; their IRO allocation ends the same day."""
+    _lock_child(child)
+    current = Episode.objects.open().filter(child=child).select_related("period").first()
+    if current is None:
+        raise ValidationError({"end_date": "The child is not looked after"})
+    if end_date < current.start_date:
+        raise ValidationError(
+            {"end_date": "The end date must be on or after the current episode started on "
+             f"{current.start_date:%-d %B %Y}"}
+        )
+    if end_date > timezone.localdate():
+        raise ValidationError({"end_date": "The end date must be today or in the past"})
+    if reason_ceased == "X1":
+        raise ValidationError(
+            {"reason_ceased": "X1 continues care in a new episode: record a change of placement "
+             "or legal status instead"}
+        )
+    current.end_date = end_date
+    current.reason_ceased = reason_ceased
+    _stamp(current, by)
+    current.full_clean()
+    current.save()
+    period = current.period
+    period.end_date = end_date
+    period.reason_ceased = reason_ceased
+    _stamp(period, by)
+    period.full_clean()
+    period.save()
+    for allocation in Allocation.objects.open().filter(child=child):
+        allocation.end_date = max(end_date, allocation.start_date)
+        allocation.reason = allocation.reason or "Ceased to be looked after"
+        _stamp(allocation, by)
+        allocation.save()
+    audit_record(
+        user=by, action="period.end", child=child, obj=period, detail={"reason": reason_ceased}
+    )
+    return period
+
+
+@transaction.atomic
+def allocation_make(
+    *, by: User, child: Child, iro: User, start_date: date, reason: str = ""
+) -> Allocation:
+    """Allocate a child to an IRO, ending any open allocation the day the new one starts."""
+    _lock_child(child)
+    if not iro.is_active or not iro.has_role(Role.IRO):
+        raise ValidationError({"iro": "Choose an active IRO"})
+    if not PeriodOfCare.objects.open().filter(child=child).exists():
+        raise ValidationError({"iro": "The child is not looked after, so cannot be allocated"})
+    current = Allocation.objects.open().filter(child=child).first()
+    if current is not None:
+        if current.iro_id == iro.pk:
+            raise ValidationError({"iro": f"{child.full_name} is already allocated to {iro}"})
+        if start_date < current.start_date:
+            raise ValidationError(
+                {"start_date": "The new allocation must start on or after the current one "
+                 f"began on {current.start_date:%-d %B %Y}"}
+            )
+        current.end_date = start_date
+        _stamp(current, by)
+        current.save()
+    allocation = Allocation(child=child, iro=iro, start_date=start_date, reason=reason)
+    _stamp(allocation, by)
+    allocation.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            allocation.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"iro": "The child was allocated by someone else at the same time: check and try again"}
+        ) from exc
+    audit_record(
+        user=by, action="allocation.create", child=child, obj=allocation,
+        detail={"iro": str(iro.public_id), "previous": str(current.iro.public_id) if current else None},
+    )
+    return allocation
+
+
+@transaction.atomic
+def child_archive(*, by: User, child: Child, reason: str) -> Child:
+    """Archive a record made in error or out of scope: it leaves every list but is never deleted."""
+    locked = _lock_child(child)
+    locked.archived_at = timezone.now()
+    locked.archived_by = by
+    locked.archive_reason = reason
+    locked.version += 1
+    locked.save(update_fields=["archived_at", "archived_by", "archive_reason", "version"])
+    audit_record(user=by, action="child.archive", child=locked, obj=locked, detail={"reason": reason})
+    return locked

@@ -1,0 +1,11 @@
+"""The Celery application; every beat schedule lives in CELERY_BEAT_SCHEDULE in settings."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iro_service.settings.dev")
+
+app = Celery("iro_service")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,33 @@
+"""Template context shared by every page: the navigation a user's role allows."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
+    """Navigation items for the signed-in user's role, the current one marked active."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items: list[tuple[str, str]] = []
+    if user.has_perm("children.view_allocated_children"):
+        items.append(("My caseload", reverse("children:caseload")))
+    if user.has_perm("children.view_all_children"):
+        items.append(("All children", reverse("children:list")))
+    if user.has_perm("children.allocate_iro"):
+        items.append(("Unallocated children", reverse("children:unallocated")))
+    if user.has_perm("iro_service.manage_staff"):
+        items.append(("Staff", reverse("staff:list")))
+    path = request.path
+    return {
+        "nav_items": [NavItem(label, url, path.startswith(url)) for label, url in items]
+    }

@@ -1,0 +1,18 @@
+"""Test settings: PostgreSQL and Redis, as production runs; fast password hashing."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iro_oversight")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from iro_service.settings.base import *  # noqa: E402,F403
+
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
