@@ -14,7 +14,9 @@ from iro_service.forms import GovDateField
 from iro_service.models import User
 
 
-def _code_field(field: str, label: str, *, required: bool = True, exclude: tuple = ()) -> forms.ChoiceField:
+def _code_field(
+    field: str, label: str, *, required: bool = True, exclude: tuple = ()
+) -> forms.ChoiceField:
     choices = [(c, text) for c, text in codes.current_choices(field) if c not in exclude]
     return forms.ChoiceField(
         label=label,
@@ -33,32 +35,54 @@ class ChildDetailsForm(forms.Form):
         help_text="The council's reference for the child, as sent in the SSDA903 return",
         error_messages={"required": "Enter the child reference"},
     )
-    first_name = forms.CharField(max_length=100, error_messages={"required": "Enter the first name"})
+    first_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter the first name"}
+    )
     last_name = forms.CharField(max_length=100, error_messages={"required": "Enter the last name"})
-    preferred_name = forms.CharField(max_length=100, required=False, label="Preferred name (optional)")
-    date_of_birth = GovDateField(what="the date of birth", label="Date of birth",
-                                 help_text="For example, 27 3 2012")
-    sex = forms.ChoiceField(choices=Sex.choices, widget=forms.RadioSelect,
-                            error_messages={"required": "Select the child's sex"})
+    preferred_name = forms.CharField(
+        max_length=100, required=False, label="Preferred name (optional)"
+    )
+    date_of_birth = GovDateField(
+        what="the date of birth", label="Date of birth", help_text="For example, 27 3 2012"
+    )
+    sex = forms.ChoiceField(
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child's sex"},
+    )
     ethnicity = _code_field("ETHNIC", "Ethnicity")
     upn = forms.CharField(label="Unique pupil number (optional)", max_length=13, required=False)
     disability = forms.TypedChoiceField(
         label="Does the child have a disability?",
         choices=[("true", "Yes"), ("false", "No"), ("", "Not known")],
-        coerce=lambda v: v == "true", empty_value=None, required=False, widget=forms.RadioSelect,
+        coerce=lambda v: v == "true",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
     )
     uasc_from = GovDateField(
         what="the date the child became an unaccompanied asylum-seeking child",
-        label="Unaccompanied asylum-seeking child from (optional)", required=False,
+        label="Unaccompanied asylum-seeking child from (optional)",
+        required=False,
     )
     uasc_ceased = GovDateField(
         what="the date the child ceased to be an unaccompanied asylum-seeking child",
-        label="Ceased to be an unaccompanied asylum-seeking child on (optional)", required=False,
+        label="Ceased to be an unaccompanied asylum-seeking child on (optional)",
+        required=False,
     )
 
     detail_fields = (
-        "child_ref", "first_name", "last_name", "preferred_name", "date_of_birth", "sex",
-        "ethnicity", "upn", "disability", "uasc_from", "uasc_ceased",
+        "child_ref",
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "date_of_birth",
+        "sex",
+        "ethnicity",
+        "upn",
+        "disability",
+        "uasc_from",
+        "uasc_ceased",
     )
 
     def clean_child_ref(self) -> str:
@@ -81,9 +105,18 @@ class ChildDetailsForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("uasc_ceased") and not data.get("uasc_from"):
-            self.add_error("uasc_from", "Enter the date the child became an unaccompanied asylum-seeking child")
-        elif data.get("uasc_ceased") and data.get("uasc_from") and data["uasc_ceased"] < data["uasc_from"]:
-            self.add_error("uasc_ceased", "The date they ceased to be UASC must be after the date they became UASC")
+            self.add_error(
+                "uasc_from", "Enter the date the child became an unaccompanied asylum-seeking child"
+            )
+        elif (
+            data.get("uasc_ceased")
+            and data.get("uasc_from")
+            and data["uasc_ceased"] < data["uasc_from"]
+        ):
+            self.add_error(
+                "uasc_ceased",
+                "The date they ceased to be UASC must be after the date they became UASC",
+            )
         return data
 
     instance_pk: int | None = None
@@ -117,18 +150,23 @@ class ChildEditForm(ChildDetailsForm):
         super().__init__(*args, **kwargs)
         self.instance_pk = child.pk
         self.helper = FormHelper()
-        self.helper.layout = Layout(*self.detail_layout(), "version", Submit("submit", "Save changes"))
+        self.helper.layout = Layout(
+            *self.detail_layout(), "version", Submit("submit", "Save changes")
+        )
 
 
 class EpisodeFieldsMixin(forms.Form):
     legal_status = _code_field("LS", "Legal status")
     placement_type = _code_field("PLACE", "Placement type")
     placement_provider = _code_field("PLACE_PROVIDER", "Placement provider")
-    placement_postcode = forms.CharField(label="Placement postcode (optional)", max_length=8, required=False)
+    placement_postcode = forms.CharField(
+        label="Placement postcode (optional)", max_length=8, required=False
+    )
     in_area = forms.TypedChoiceField(
         label="Is the placement inside the council's area?",
         choices=[("true", "Yes"), ("false", "No")],
-        coerce=lambda v: v == "true", widget=forms.RadioSelect,
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
         error_messages={"required": "Select whether the placement is inside the council's area"},
     )
 
@@ -148,30 +186,40 @@ class EpisodeFieldsMixin(forms.Form):
 class ChildAdmitForm(ChildDetailsForm, EpisodeFieldsMixin):
     """A child who has started to be looked after, with their first legal status and placement."""
 
-    start_date = GovDateField(what="the date the child became looked after",
-                              label="Date the child became looked after")
+    start_date = GovDateField(
+        what="the date the child became looked after", label="Date the child became looked after"
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(*self.detail_layout(), legend="The child", legend_size=Size.MEDIUM),
-            Fieldset(Field("start_date"), *self.episode_layout(),
-                     legend="Becoming looked after", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field("start_date"),
+                *self.episode_layout(),
+                legend="Becoming looked after",
+                legend_size=Size.MEDIUM,
+            ),
             Submit("submit", "Add child"),
         )
 
     def clean_start_date(self) -> date:
         start = self.cleaned_data["start_date"]
         if start > timezone.localdate():
-            raise forms.ValidationError("The date the child became looked after must be today or in the past")
+            raise forms.ValidationError(
+                "The date the child became looked after must be today or in the past"
+            )
         return start
 
     def clean(self) -> dict:
         data = super().clean()
         dob, start = data.get("date_of_birth"), data.get("start_date")
         if dob and start and start < dob:
-            self.add_error("start_date", "The date the child became looked after must be on or after their date of birth")
+            self.add_error(
+                "start_date",
+                "The date the child became looked after must be on or after their date of birth",
+            )
         return data
 
 
@@ -180,8 +228,9 @@ class EpisodeForm(EpisodeFieldsMixin):
 
     start_date = GovDateField(what="the date of the change", label="Date of the change")
     reason_new_episode = _code_field("RNE", "Reason for the change")
-    reason_place_change = _code_field("REASON_PLACE_CHANGE", "Reason for the placement change",
-                                      required=False)
+    reason_place_change = _code_field(
+        "REASON_PLACE_CHANGE", "Reason for the placement change", required=False
+    )
 
     def __init__(self, *args: object, looked_after: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -191,8 +240,11 @@ class EpisodeForm(EpisodeFieldsMixin):
         self.fields["reason_new_episode"].choices = rne
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field("start_date"), Field.select("reason_new_episode"), *self.episode_layout(),
-            Field.select("reason_place_change"), Submit("submit", "Save change"),
+            Field("start_date"),
+            Field.select("reason_new_episode"),
+            *self.episode_layout(),
+            Field.select("reason_place_change"),
+            Submit("submit", "Save change"),
         )
 
     def clean_start_date(self) -> date:
@@ -205,15 +257,20 @@ class EpisodeForm(EpisodeFieldsMixin):
 class PeriodEndForm(forms.Form):
     """The end of a period of care."""
 
-    end_date = GovDateField(what="the date the child ceased to be looked after",
-                            label="Date the child ceased to be looked after")
-    reason_ceased = _code_field("REC", "Reason the child ceased to be looked after", exclude=("X1",))
+    end_date = GovDateField(
+        what="the date the child ceased to be looked after",
+        label="Date the child ceased to be looked after",
+    )
+    reason_ceased = _code_field(
+        "REC", "Reason the child ceased to be looked after", exclude=("X1",)
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field("end_date"), Field.select("reason_ceased"),
+            Field("end_date"),
+            Field.select("reason_ceased"),
             Submit("submit", "Record end of care", css_class="govuk-button--warning"),
         )
 
@@ -228,12 +285,18 @@ class AllocationForm(forms.Form):
     """Allocate or reallocate a child to an IRO."""
 
     iro = IroChoiceField(
-        label="IRO", queryset=User.objects.none(), empty_label="Select an IRO",
+        label="IRO",
+        queryset=User.objects.none(),
+        empty_label="Select an IRO",
         error_messages={"required": "Select the IRO", "invalid_choice": "Choose an active IRO"},
     )
     start_date = GovDateField(what="the date the allocation starts", label="Allocation starts on")
-    reason = forms.CharField(label="Reason (optional)", max_length=200, required=False,
-                             help_text="For example, sibling shares this IRO, or IRO leaving")
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, sibling shares this IRO, or IRO leaving",
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("initial", {"start_date": timezone.localdate()})
@@ -246,14 +309,17 @@ class AllocationForm(forms.Form):
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.select("iro"), Field("start_date"), Field.text("reason"),
+            Field.select("iro"),
+            Field("start_date"),
+            Field.text("reason"),
             Submit("submit", "Allocate IRO"),
         )
 
 
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
-        label="Why is this record being archived?", max_length=200,
+        label="Why is this record being archived?",
+        max_length=200,
         error_messages={"required": "Enter why the record is being archived"},
     )
 
@@ -270,14 +336,23 @@ class ChildFilterForm(forms.Form):
     """Search and filters of the children list; every field optional."""
 
     q = forms.CharField(label="Name or child reference", required=False, max_length=100)
-    iro = forms.ModelChoiceField(label="IRO", queryset=User.objects.none(), required=False,
-                                 empty_label="Any IRO", to_field_name="public_id")
+    iro = forms.ModelChoiceField(
+        label="IRO",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Any IRO",
+        to_field_name="public_id",
+    )
     legal_status = forms.ChoiceField(label="Legal status", required=False)
     placement_type = forms.ChoiceField(label="Placement type", required=False)
     status = forms.ChoiceField(
-        label="Status", required=False,
-        choices=[("looked_after", "Looked after now"), ("ceased", "No longer looked after"),
-                 ("all", "All")],
+        label="Status",
+        required=False,
+        choices=[
+            ("looked_after", "Looked after now"),
+            ("ceased", "No longer looked after"),
+            ("all", "All"),
+        ],
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

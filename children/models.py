@@ -68,7 +68,9 @@ class Child(AuditedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child_ref = models.CharField(
-        "Child reference", max_length=10, unique=True,
+        "Child reference",
+        max_length=10,
+        unique=True,
         help_text="The council's reference for the child (SSDA903 CHILD), up to 10 characters",
     )
     first_name = models.CharField(max_length=100)
@@ -85,8 +87,12 @@ class Child(AuditedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     archive_reason = models.CharField(max_length=200, blank=True, editable=False)
 
@@ -150,7 +156,9 @@ class Child(AuditedModel):
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             errors["date_of_birth"] = "Date of birth must be in the past"
         if self.uasc_ceased and not self.uasc_from:
-            errors["uasc_from"] = "Enter the date the child became an unaccompanied asylum-seeking child"
+            errors["uasc_from"] = (
+                "Enter the date the child became an unaccompanied asylum-seeking child"
+            )
         elif self.uasc_ceased and self.uasc_from and self.uasc_ceased < self.uasc_from:
             errors["uasc_ceased"] = "Date ceased to be UASC must be after the date they became UASC"
         if self.ethnicity and self.ethnicity not in codes.all_codes("ETHNIC"):
@@ -184,7 +192,9 @@ class PeriodOfCare(AuditedModel):
                 name="period_ends_after_it_starts",
             ),
             models.UniqueConstraint(
-                fields=["child"], condition=Q(end_date__isnull=True), name="one_open_period_per_child"
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
+                name="one_open_period_per_child",
             ),
         ]
 
@@ -206,7 +216,9 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
 
     def open_on(self, day: date) -> "EpisodeQuerySet":
         """Episodes open at the end of `day`."""
-        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=day)
+        )
 
 
 class Episode(AuditedModel):
@@ -227,9 +239,7 @@ class Episode(AuditedModel):
     urn = models.CharField("Ofsted URN", max_length=8, blank=True)
     end_date = models.DateField("End date", null=True, blank=True)
     reason_ceased = models.CharField("Reason episode ceased", max_length=3, blank=True)
-    reason_place_change = models.CharField(
-        "Reason for placement change", max_length=5, blank=True
-    )
+    reason_place_change = models.CharField("Reason for placement change", max_length=5, blank=True)
 
     objects = EpisodeQuerySet.as_manager()
 
@@ -241,7 +251,9 @@ class Episode(AuditedModel):
                 name="episode_ends_after_it_starts",
             ),
             models.UniqueConstraint(
-                fields=["child"], condition=Q(end_date__isnull=True), name="one_open_episode_per_child"
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
+                name="one_open_episode_per_child",
             ),
         ]
         indexes = [models.Index(fields=["child", "start_date"])]
@@ -285,8 +297,10 @@ class Episode(AuditedModel):
             for field, code_field, value in checks:
                 if value and value not in codes.codes_on(code_field, self.start_date):
                     errors[field] = f"{value} is not a valid code in {year}"
-        if self.end_date and self.reason_ceased and self.reason_ceased not in codes.codes_on(
-            "REC", self.end_date
+        if (
+            self.end_date
+            and self.reason_ceased
+            and self.reason_ceased not in codes.codes_on("REC", self.end_date)
         ):
             errors["reason_ceased"] = f"{self.reason_ceased} is not a valid reason in that year"
         if self.start_date and self.child_id and "start_date" not in errors:
@@ -321,7 +335,9 @@ class Allocation(AuditedModel):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
     iro = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="allocations",
         verbose_name="IRO",
     )
     start_date = models.DateField()
@@ -338,7 +354,8 @@ class Allocation(AuditedModel):
                 name="allocation_ends_after_it_starts",
             ),
             models.UniqueConstraint(
-                fields=["child"], condition=Q(end_date__isnull=True),
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
                 name="one_open_allocation_per_child",
             ),
         ]
@@ -379,7 +396,10 @@ class AuditEvent(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="audit_events",
     )
     action = models.CharField(max_length=50)

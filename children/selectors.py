@@ -22,15 +22,19 @@ def children_filtered(children: ChildQuerySet, form: ChildFilterForm) -> ChildQu
         terms = Q()
         for word in q.split():
             terms &= (
-                Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                | Q(preferred_name__icontains=word) | Q(child_ref__iexact=word)
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(child_ref__iexact=word)
             )
         children = children.filter(terms)
     if iro := data.get("iro"):
         children = children.allocated_to([iro])
     open_episode = Episode.objects.open()
     if legal_status := data.get("legal_status"):
-        children = children.filter(pk__in=open_episode.filter(legal_status=legal_status).values("child"))
+        children = children.filter(
+            pk__in=open_episode.filter(legal_status=legal_status).values("child")
+        )
     if placement_type := data.get("placement_type"):
         children = children.filter(
             pk__in=open_episode.filter(placement_type=placement_type).values("child")
@@ -65,7 +69,9 @@ def child_record(child: Child) -> ChildRecord:
         child=child,
         periods=list(child.periods.order_by("-start_date")),
         episodes=list(child.episodes.order_by("-start_date")),
-        allocations=list(child.allocations.select_related("iro").order_by("-start_date", "-created_at")),
+        allocations=list(
+            child.allocations.select_related("iro").order_by("-start_date", "-created_at")
+        ),
         siblings=list(child.siblings.not_archived().with_current()),
     )
 

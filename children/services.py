@@ -71,7 +71,10 @@ def child_update(*, by: User, child: Child, version: int, changes: dict) -> Chil
     locked.full_clean()
     locked.save()
     audit_record(
-        user=by, action="child.update", child=locked, obj=locked,
+        user=by,
+        action="child.update",
+        child=locked,
+        obj=locked,
         detail={"fields": sorted(changes)},
     )
     return locked
@@ -89,8 +92,10 @@ def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
     if current is None:
         if episode.reason_new_episode != "S":
             raise ValidationError(
-                {"reason_new_episode": "The child is not looked after: a new period of care "
-                 "must start with reason S (started to be looked after)"}
+                {
+                    "reason_new_episode": "The child is not looked after: a new period of care "
+                    "must start with reason S (started to be looked after)"
+                }
             )
         period = PeriodOfCare(child=child, start_date=episode.start_date)
         _stamp(period, by)
@@ -99,13 +104,17 @@ def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
     else:
         if episode.reason_new_episode == "S":
             raise ValidationError(
-                {"reason_new_episode": "The child is already looked after: choose the reason "
-                 "for this change of placement or legal status"}
+                {
+                    "reason_new_episode": "The child is already looked after: choose the reason "
+                    "for this change of placement or legal status"
+                }
             )
         if episode.start_date <= current.start_date:
             raise ValidationError(
-                {"start_date": "The change must be after the current episode started on "
-                 f"{current.start_date:%-d %B %Y}"}
+                {
+                    "start_date": "The change must be after the current episode started on "
+                    f"{current.start_date:%-d %B %Y}"
+                }
             )
         current.end_date = episode.start_date
         current.reason_ceased = "X1"
@@ -130,15 +139,19 @@ def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) ->
         raise ValidationError({"end_date": "The child is not looked after"})
     if end_date < current.start_date:
         raise ValidationError(
-            {"end_date": "The end date must be on or after the current episode started on "
-             f"{current.start_date:%-d %B %Y}"}
+            {
+                "end_date": "The end date must be on or after the current episode started on "
+                f"{current.start_date:%-d %B %Y}"
+            }
         )
     if end_date > timezone.localdate():
         raise ValidationError({"end_date": "The end date must be today or in the past"})
     if reason_ceased == "X1":
         raise ValidationError(
-            {"reason_ceased": "X1 continues care in a new episode: record a change of placement "
-             "or legal status instead"}
+            {
+                "reason_ceased": "X1 continues care in a new episode: record a change of placement "
+                "or legal status instead"
+            }
         )
     current.end_date = end_date
     current.reason_ceased = reason_ceased
@@ -178,8 +191,10 @@ def allocation_make(
             raise ValidationError({"iro": f"{child.full_name} is already allocated to {iro}"})
         if start_date < current.start_date:
             raise ValidationError(
-                {"start_date": "The new allocation must start on or after the current one "
-                 f"began on {current.start_date:%-d %B %Y}"}
+                {
+                    "start_date": "The new allocation must start on or after the current one "
+                    f"began on {current.start_date:%-d %B %Y}"
+                }
             )
         current.end_date = start_date
         _stamp(current, by)
@@ -195,8 +210,14 @@ def allocation_make(
             {"iro": "The child was allocated by someone else at the same time: check and try again"}
         ) from exc
     audit_record(
-        user=by, action="allocation.create", child=child, obj=allocation,
-        detail={"iro": str(iro.public_id), "previous": str(current.iro.public_id) if current else None},
+        user=by,
+        action="allocation.create",
+        child=child,
+        obj=allocation,
+        detail={
+            "iro": str(iro.public_id),
+            "previous": str(current.iro.public_id) if current else None,
+        },
     )
     return allocation
 
@@ -210,5 +231,7 @@ def child_archive(*, by: User, child: Child, reason: str) -> Child:
     locked.archive_reason = reason
     locked.version += 1
     locked.save(update_fields=["archived_at", "archived_by", "archive_reason", "version"])
-    audit_record(user=by, action="child.archive", child=locked, obj=locked, detail={"reason": reason})
+    audit_record(
+        user=by, action="child.archive", child=locked, obj=locked, detail={"reason": reason}
+    )
     return locked

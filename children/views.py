@@ -50,15 +50,23 @@ def child_list(request: HttpRequest) -> HttpResponse:
     children = selectors.children_filtered(access.children_visible_to(request.user), form)
     page = Paginator(children, settings.CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
-    return render(request, "children/child_list.html", {
-        "form": form, "page_obj": page, "query_string": query,
-    })
+    return render(
+        request,
+        "children/child_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query_string": query,
+        },
+    )
 
 
 @permission_required(access.VIEW_ALLOCATED, raise_exception=True)
 def caseload(request: HttpRequest) -> HttpResponse:
     children = (
-        access.children_visible_to(request.user).looked_after_now().with_current()
+        access.children_visible_to(request.user)
+        .looked_after_now()
+        .with_current()
         .order_by("last_name", "first_name")
     )
     return render(request, "children/caseload.html", {"children": children})
@@ -69,18 +77,27 @@ def unallocated(request: HttpRequest) -> HttpResponse:
     waiting = selectors.unallocated_children(
         access.children_visible_to(request.user), today=timezone.localdate()
     )
-    return render(request, "children/unallocated_list.html", {
-        "waiting": waiting, "target": settings.IRO_ALLOCATION_TARGET_WORKING_DAYS,
-    })
+    return render(
+        request,
+        "children/unallocated_list.html",
+        {
+            "waiting": waiting,
+            "target": settings.IRO_ALLOCATION_TARGET_WORKING_DAYS,
+        },
+    )
 
 
 def child_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.child_for(request.user, public_id, action="child.view", request=request)
-    return render(request, "children/child_detail.html", {
-        "record": selectors.child_record(child),
-        "can_change": access.can_change(request.user),
-        "can_allocate": access.can_allocate(request.user),
-    })
+    return render(
+        request,
+        "children/child_detail.html",
+        {
+            "record": selectors.child_record(child),
+            "can_change": access.can_change(request.user),
+            "can_allocate": access.can_allocate(request.user),
+        },
+    )
 
 
 @permission_required(access.ADD, raise_exception=True)
@@ -91,10 +108,13 @@ def child_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         child = Child(**{f: data[f] for f in ChildAdmitForm.detail_fields})
         episode = services.EpisodeData(
-            start_date=data["start_date"], reason_new_episode="S",
-            legal_status=data["legal_status"], placement_type=data["placement_type"],
+            start_date=data["start_date"],
+            reason_new_episode="S",
+            legal_status=data["legal_status"],
+            placement_type=data["placement_type"],
             placement_provider=data["placement_provider"],
-            placement_postcode=data["placement_postcode"], in_area=data["in_area"],
+            placement_postcode=data["placement_postcode"],
+            in_area=data["in_area"],
         )
         try:
             services.child_admit(by=request.user, child=child, episode=episode)
@@ -119,17 +139,31 @@ def child_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         except services.EditConflict as conflict:
             form = ChildEditForm(child=Child.objects.get(pk=child.pk))
             form.is_bound = False
-            return render(request, "children/child_form.html", {
-                "form": form, "child": child, "title": "Change details", "conflict": str(conflict),
-            }, status=409)
+            return render(
+                request,
+                "children/child_form.html",
+                {
+                    "form": form,
+                    "child": child,
+                    "title": "Change details",
+                    "conflict": str(conflict),
+                },
+                status=409,
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             messages.success(request, "Details saved")
             return redirect("children:detail", public_id=child.public_id)
-    return render(request, "children/child_form.html", {
-        "form": form, "child": child, "title": "Change details",
-    })
+    return render(
+        request,
+        "children/child_form.html",
+        {
+            "form": form,
+            "child": child,
+            "title": "Change details",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,12 +173,21 @@ def episode_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = EpisodeForm(request.POST or None, looked_after=looked_after)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        episode = services.EpisodeData(**{
-            f: data[f] for f in (
-                "start_date", "reason_new_episode", "legal_status", "placement_type",
-                "placement_provider", "placement_postcode", "in_area", "reason_place_change",
-            )
-        })
+        episode = services.EpisodeData(
+            **{
+                f: data[f]
+                for f in (
+                    "start_date",
+                    "reason_new_episode",
+                    "legal_status",
+                    "placement_type",
+                    "placement_provider",
+                    "placement_postcode",
+                    "in_area",
+                    "reason_place_change",
+                )
+            }
+        )
         try:
             services.episode_record(by=request.user, child=child, episode=episode)
         except ValidationError as error:
@@ -152,8 +195,14 @@ def episode_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Change recorded")
             return redirect("children:detail", public_id=child.public_id)
-    title = "Record a change of placement or legal status" if looked_after else "Record a return to care"
-    return render(request, "children/child_form.html", {"form": form, "child": child, "title": title})
+    title = (
+        "Record a change of placement or legal status"
+        if looked_after
+        else "Record a return to care"
+    )
+    return render(
+        request, "children/child_form.html", {"form": form, "child": child, "title": title}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,9 +217,15 @@ def period_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, f"{child.full_name} is recorded as no longer looked after")
             return redirect("children:detail", public_id=child.public_id)
-    return render(request, "children/child_form.html", {
-        "form": form, "child": child, "title": "Record the end of a period of care",
-    })
+    return render(
+        request,
+        "children/child_form.html",
+        {
+            "form": form,
+            "child": child,
+            "title": "Record the end of a period of care",
+        },
+    )
 
 
 @permission_required(access.ALLOCATE, raise_exception=True)
@@ -186,9 +241,15 @@ def allocate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, f"{child.full_name} allocated to {form.cleaned_data['iro']}")
             return redirect("children:detail", public_id=child.public_id)
-    return render(request, "children/child_form.html", {
-        "form": form, "child": child, "title": "Allocate an IRO",
-    })
+    return render(
+        request,
+        "children/child_form.html",
+        {
+            "form": form,
+            "child": child,
+            "title": "Allocate an IRO",
+        },
+    )
 
 
 @permission_required(access.ALLOCATE, raise_exception=True)
@@ -200,15 +261,22 @@ def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         services.child_archive(by=request.user, child=child, reason=form.cleaned_data["reason"])
         messages.success(request, f"The record of {child.full_name} has been archived")
         return redirect("children:list")
-    return render(request, "children/child_form.html", {
-        "form": form, "child": child, "title": "Archive this record",
-    })
+    return render(
+        request,
+        "children/child_form.html",
+        {
+            "form": form,
+            "child": child,
+            "title": "Archive this record",
+        },
+    )
 
 
 def iro_caseloads() -> list[User]:
     """Active IROs with their open caseload counts, for managers."""
     return list(
-        User.objects.iros().active()
+        User.objects.iros()
+        .active()
         .annotate(caseload=Count("allocations", filter=Q(allocations__end_date=None)))
         .order_by("full_name")
     )

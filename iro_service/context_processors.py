@@ -28,6 +28,4 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
     if user.has_perm("iro_service.manage_staff"):
         items.append(("Staff", reverse("staff:list")))
     path = request.path
-    return {
-        "nav_items": [NavItem(label, url, path.startswith(url)) for label, url in items]
-    }
+    return {"nav_items": [NavItem(label, url, path.startswith(url)) for label, url in items]}

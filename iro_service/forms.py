@@ -14,14 +14,16 @@ class GovDateField(DateInputField):
         super().__init__(required=required, require_all_fields=False, **kwargs)
         self.what = what
         self.error_messages["required"] = f"Enter {what}"
-        self.error_messages["incomplete"] = f"{what[0].upper()}{what[1:]} must include a day, month and year"
+        self.error_messages["incomplete"] = (
+            f"{what[0].upper()}{what[1:]} must include a day, month and year"
+        )
         self.error_messages["invalid"] = f"{what[0].upper()}{what[1:]} must be a real date"
         for sub in self.fields:
             sub.required = required
             sub.error_messages["incomplete"] = self.error_messages["incomplete"]
 
     def compress(self, data_list: list[str]) -> date | None:
-        day, month, year = (data_list + [None, None, None])[:3]
+        day, month, year = (list(data_list) + [None, None, None])[:3]
         if not (day and month and year):
             return None
         try:

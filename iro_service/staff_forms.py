@@ -22,19 +22,23 @@ class StaffForm(forms.ModelForm):
     """Create or change a staff account and its role."""
 
     role = forms.ChoiceField(
-        choices=Role.choices, widget=forms.RadioSelect,
+        choices=Role.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the role"},
     )
-    left_on = GovDateField(what="the date they left", label="Date left the service (optional)",
-                           required=False)
+    left_on = GovDateField(
+        what="the date they left", label="Date left the service (optional)", required=False
+    )
 
     class Meta:
         model = User
         fields = ["full_name", "email", "job_title", "fte", "is_active"]
         error_messages = {
             "full_name": {"required": "Enter the full name"},
-            "email": {"required": "Enter the email address",
-                      "unique": "A staff member with this email address already exists"},
+            "email": {
+                "required": "Enter the email address",
+                "unique": "A staff member with this email address already exists",
+            },
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -47,10 +51,13 @@ class StaffForm(forms.ModelForm):
         self.fields["is_active"].label = "Account is active"
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.text("full_name", field_width=20), Field.text("email", field_width=20),
+            Field.text("full_name", field_width=20),
+            Field.text("email", field_width=20),
             Field.text("job_title", field_width=20),
-            Field.radios("role", legend_size=Size.SMALL), Field.text("fte", field_width=4),
-            Field.checkbox("is_active"), Field("left_on"),
+            Field.radios("role", legend_size=Size.SMALL),
+            Field.text("fte", field_width=4),
+            Field.checkbox("is_active"),
+            Field("left_on"),
             Submit("submit", "Save"),
         )
 

@@ -37,9 +37,15 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         .order_by("-is_active", "full_name")
     )
     iros = User.objects.iros().active()
-    return render(request, "staff/staff_list.html", {
-        "staff": staff, "iro_count": iros.count(), "total_fte": iros.total_fte(),
-    })
+    return render(
+        request,
+        "staff/staff_list.html",
+        {
+            "staff": staff,
+            "iro_count": iros.count(),
+            "total_fte": iros.total_fte(),
+        },
+    )
 
 
 @transaction.atomic
@@ -62,7 +68,9 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         user = _save_staff(form)
         messages.success(request, f"Account created for {user.full_name}")
         return redirect("staff:list")
-    return render(request, "staff/staff_form.html", {"form": form, "title": "Add a member of staff"})
+    return render(
+        request, "staff/staff_form.html", {"form": form, "title": "Add a member of staff"}
+    )
 
 
 @permission_required(MANAGE_STAFF, raise_exception=True)
@@ -74,4 +82,6 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         _save_staff(form)
         messages.success(request, f"Account for {member.full_name} saved")
         return redirect("staff:list")
-    return render(request, "staff/staff_form.html", {"form": form, "title": f"Change {member.full_name}"})
+    return render(
+        request, "staff/staff_form.html", {"form": form, "title": f"Change {member.full_name}"}
+    )

@@ -14,3 +14,6 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-never-in-produc
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Serve static files straight from the finders: no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

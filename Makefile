@@ -1,0 +1,55 @@
+# IRO Oversight: `make run` to try the app, `make test` to run every check.
+SHELL := /bin/bash
+PORT ?= 8000
+UV_VERSION := 0.9.7
+UV := .tools/bin/uv
+PY := .venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+
+.PHONY: run test setup services lint check-deploy up browser clean
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: .venv/.synced
+
+## run: set up, migrate, load the demo authority once, print demo logins and serve on PORT
+run: setup
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## services: start PostgreSQL and Redis if installed but stopped
+services:
+	@bash scripts/ensure-services.sh
+
+## browser: install Debian's Chromium for the browser tests if it is missing
+browser:
+	@bash scripts/ensure-chromium.sh
+
+lint: setup
+	.venv/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=iro_service.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: setup
+	DJANGO_SETTINGS_MODULE=iro_service.settings.production \
+	SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ALLOWED_HOSTS=iro.example.gov.uk \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+## test: set up, start services, lint, check production settings, run the whole suite
+test: setup services browser lint check-deploy
+	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest --create-db $(PYTEST_ARGS)
+
+## up: the production-like stack without Docker (gunicorn, Celery worker and beat) on local PostgreSQL and Redis
+up: setup services
+	@bash scripts/up.sh
+
+clean:
+	rm -rf .venv .tools staticfiles db.sqlite3

@@ -1,0 +1,49 @@
+"""Shared personas: Ivy and Ian are IROs, Mona a service manager, Ada an admin."""
+
+import pytest
+from django.test import Client
+
+from children.models import Child
+from iro_service.models import User
+from tests import factories
+
+
+@pytest.fixture
+def ivy(db: None) -> User:
+    """An IRO with a caseload."""
+    return factories.IroFactory(full_name="Ivy Reviewer", email="ivy@council.example")
+
+
+@pytest.fixture
+def ian(db: None) -> User:
+    """A second IRO, with their own caseload."""
+    return factories.IroFactory(full_name="Ian Other", email="ian@council.example")
+
+
+@pytest.fixture
+def mona(db: None) -> User:
+    """A service manager."""
+    return factories.ManagerFactory(full_name="Mona Manager", email="mona@council.example")
+
+
+@pytest.fixture
+def ada(db: None) -> User:
+    """An admin (business support)."""
+    return factories.AdminFactory(full_name="Ada Admin", email="ada@council.example")
+
+
+@pytest.fixture
+def ivys_child(ivy: User) -> Child:
+    return factories.looked_after_child(iro=ivy, first_name="Amy", last_name="Own")
+
+
+@pytest.fixture
+def ians_child(ian: User) -> Child:
+    return factories.looked_after_child(iro=ian, first_name="Bob", last_name="Foreign")
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

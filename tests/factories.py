@@ -1,0 +1,99 @@
+"""factory-boy factories for every model the tests build."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from children.models import Allocation, Child, Episode, PeriodOfCare
+from iro_service.models import Role, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"staff{n}@council.example")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password("correct-horse-battery")
+    role = None
+
+    @classmethod
+    def _create(
+        cls, model_class: type[User], *args: object, role: Role | None = None, **kwargs: object
+    ) -> User:
+        user = super()._create(model_class, *args, **kwargs)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.value))
+        return user
+
+
+class IroFactory(UserFactory):
+    fte = Decimal("1.0")
+    role = Role.IRO
+
+
+class ManagerFactory(UserFactory):
+    role = Role.MANAGER
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+    is_staff = True
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+        skip_postgeneration_save = True
+
+    child_ref = factory.Sequence(lambda n: f"C{n:06d}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = date(2012, 5, 17)
+    sex = "F"
+    ethnicity = "WBRI"
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeriodOfCare
+
+    child = factory.SubFactory(ChildFactory)
+    start_date = date(2023, 4, 3)
+
+
+class EpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Episode
+
+    period = factory.SubFactory(PeriodFactory)
+    child = factory.SelfAttribute("period.child")
+    start_date = factory.SelfAttribute("period.start_date")
+    reason_new_episode = "S"
+    legal_status = "C2"
+    placement_type = "U4"
+    placement_provider = "PR1"
+    in_area = True
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    child = factory.SubFactory(ChildFactory)
+    iro = factory.SubFactory(IroFactory)
+    start_date = factory.LazyAttribute(lambda a: date(2023, 4, 3) + timedelta(days=2))
+
+
+def looked_after_child(
+    *, iro: User | None = None, start: date = date(2023, 4, 3), **child_fields: object
+) -> Child:
+    """A child in care since `start` in foster care on a care order, allocated to `iro` if given."""
+    child = ChildFactory(**child_fields)
+    EpisodeFactory(period=PeriodFactory(child=child, start_date=start))
+    if iro is not None:
+        AllocationFactory(child=child, iro=iro, start_date=start)
+    return child
