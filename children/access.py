@@ -59,6 +59,17 @@ def child_for(
     return child
 
 
+def changeable_child_for(
+    user: User, public_id: uuid.UUID, *, action: str, request: HttpRequest | None = None
+) -> Child:
+    """The child whose records `user` may change; 404 (audited) for anyone else."""
+    child = child_for(user, public_id, action=action, request=request)
+    if not can_change(user):
+        audit_record(user=user, action=action, child=child, allowed=False, request=request)
+        raise Http404("No child found")
+    return child
+
+
 def can_change(user: User) -> bool:
     """Whether `user`'s role may change the records of children visible to them."""
     return user.has_perm(CHANGE)

@@ -7,7 +7,6 @@ app_name = "children"
 urlpatterns = [
     path("children/", views.child_list, name="list"),
     path("children/new/", views.child_create, name="create"),
-    path("caseload/", views.caseload, name="caseload"),
     path("unallocated/", views.unallocated, name="unallocated"),
     path("children/<uuid:public_id>/", views.child_detail, name="detail"),
     path("children/<uuid:public_id>/edit/", views.child_edit, name="edit"),

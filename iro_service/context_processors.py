@@ -20,11 +20,13 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
         return {"nav_items": []}
     items: list[tuple[str, str]] = []
     if user.has_perm("children.view_allocated_children"):
-        items.append(("My caseload", reverse("children:caseload")))
+        items.append(("My caseload", reverse("reviews:caseload")))
     if user.has_perm("children.view_all_children"):
         items.append(("All children", reverse("children:list")))
     if user.has_perm("children.allocate_iro"):
         items.append(("Unallocated children", reverse("children:unallocated")))
+    if user.has_perm("escalations.view_all_escalations"):
+        items.append(("Escalations", reverse("escalations:list")))
     if user.has_perm("iro_service.manage_staff"):
         items.append(("Staff", reverse("staff:list")))
     path = request.path

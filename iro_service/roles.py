@@ -9,12 +9,17 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.IRO: (
         "children.view_allocated_children",
         "children.change_child",
+        "escalations.add_escalation",
+        "escalations.change_escalation",
     ),
     Role.MANAGER: (
         "children.view_all_children",
         "children.add_child",
         "children.change_child",
         "children.allocate_iro",
+        "escalations.add_escalation",
+        "escalations.change_escalation",
+        "escalations.view_all_escalations",
     ),
     Role.ADMIN: ("iro_service.manage_staff",),
 }

@@ -25,4 +25,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include(staff_patterns)),
     path("", include("children.urls")),
+    path("", include("reviews.urls")),
+    path("", include("escalations.urls")),
 ]

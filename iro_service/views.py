@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each role to its starting page."""
     user = request.user
     if user.has_perm("children.view_allocated_children"):
-        return redirect("children:caseload")
+        return redirect("reviews:caseload")
     if user.has_perm("children.view_all_children"):
         return redirect("children:list")
     if user.has_perm(MANAGE_STAFF):

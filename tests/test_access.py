@@ -12,7 +12,7 @@ CHILD_URLS = ["detail", "edit", "episode_create", "period_end", "allocate", "arc
 PAGE_URLS = {
     "children:list": None,
     "children:create": None,
-    "children:caseload": None,
+    "reviews:caseload": None,
     "children:unallocated": None,
     "staff:list": None,
     "staff:create": None,
@@ -39,7 +39,7 @@ CHILD_EXPECTED = {
     },
 }
 PAGE_EXPECTED = {
-    "ivy": {"children:caseload": 200},
+    "ivy": {"reviews:caseload": 200},
     "mona": {"children:list": 200, "children:create": 200, "children:unallocated": 200},
     "ada": {"staff:list": 200, "staff:create": 200},
 }

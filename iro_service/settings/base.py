@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "iro_service",
     "children",
+    "reviews",
+    "escalations",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,18 @@ CELERY_TIMEZONE = TIME_ZONE
 # has come into care (IRO Handbook 2010, para 2.11 asks for allocation "promptly").
 IRO_ALLOCATION_TARGET_WORKING_DAYS = env.int("IRO_ALLOCATION_TARGET_WORKING_DAYS", default=5)
 CHILDREN_PAGE_SIZE = 50
+
+# Local practice, not statute: working days allowed for a response at each escalation stage
+# (IRO Handbook 2010, para 6.2 asks for a timescale at each stage, 20 working days in all).
+# For example ESCALATION_STAGE_WORKING_DAYS="informal=5,stage_1=5,stage_2=5".
+ESCALATION_STAGE_WORKING_DAYS = env.dict(
+    "ESCALATION_STAGE_WORKING_DAYS",
+    cast={"value": int},
+    default=dict.fromkeys(
+        ("informal", "stage_1", "stage_2", "stage_3", "stage_4", "cafcass"), 5
+    ),
+)
+ESCALATIONS_PAGE_SIZE = 50
 
 LOGGING = {
     "version": 1,

@@ -316,7 +316,7 @@ def test_caseload_runs_a_fixed_number_of_queries(ivy, django_assert_max_num_quer
         factories.looked_after_child(iro=ivy)
     client = client_for(ivy)
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("children:caseload"))
+        response = client.get(reverse("reviews:caseload"))
     assert response.content.decode().count("/children/") >= size
 
 

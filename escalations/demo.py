@@ -1,0 +1,248 @@
+"""Demo escalations for the seed command: about 11 formal escalations a year, 2 areas each."""
+
+import random
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from escalations import rules
+from escalations.models import (
+    Area,
+    AreaOfConcern,
+    AreaOutcome,
+    Escalation,
+    EscalationEvent,
+    EventKind,
+    Stage,
+    Status,
+)
+from iro_service.working_days import add_working_days, subtract_working_days
+
+PER_YEAR = 11
+AREAS_EACH = 2
+YEARS = 4
+# Most are resolved by the team manager or the service manager.
+RESOLVED_AT = [Stage.STAGE_1] * 6 + [Stage.STAGE_2] * 4 + [Stage.STAGE_3]
+RESPONDERS = {
+    Stage.INFORMAL: "Social worker",
+    Stage.STAGE_1: "Team manager",
+    Stage.STAGE_2: "Service manager",
+    Stage.STAGE_3: "Head of service",
+    Stage.STAGE_4: "Director of children's services",
+    Stage.CAFCASS: "Cafcass",
+}
+CONCERNS = {
+    Area.CARE_PLAN_DRIFT: (
+        "Permanence plan not progressed since the last review.",
+        "Agree a permanence plan and timescale at a planning meeting.",
+    ),
+    Area.PLACEMENT: (
+        "Placement stability meeting not held after two disruptions.",
+        "Hold a stability meeting within 10 working days.",
+    ),
+    Area.HEALTH: ("Review health assessment overdue.", "Book the review health assessment."),
+    Area.EDUCATION: ("No personal education plan this term.", "Complete the PEP with the school."),
+    Area.CONTACT: ("Agreed sibling contact not taking place.", "Restart sibling contact."),
+    Area.SAFEGUARDING: (
+        "Missing episodes not followed by return interviews.",
+        "Complete return home interviews and update the risk plan.",
+    ),
+    Area.STATUTORY_VISITS: (
+        "Statutory visits out of timescale.",
+        "Visit and record within 5 days.",
+    ),
+    Area.PATHWAY_PLAN: ("Pathway plan not started at 16.", "Complete the pathway plan."),
+    Area.LEGAL_PLANNING: ("Legal planning meeting not convened.", "Convene the LPM."),
+    Area.OTHER: ("Life story work not started.", "Allocate life story work."),
+}
+
+
+def _year_start(day: date) -> date:
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def _iro_lookup(iros_by_child: dict | Callable[[Any], Any], created_by: Any) -> Callable:
+    def lookup(child: Any) -> Any:
+        if callable(iros_by_child):
+            iro = iros_by_child(child)
+        else:
+            iro = iros_by_child.get(child) or iros_by_child.get(getattr(child, "pk", None))
+        return iro or created_by
+
+    return lookup
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, created_by: Any) -> None:
+        self.rng = rng
+        self.created_by = created_by
+        self.escalations: list[Escalation] = []
+        self.areas: list[list[AreaOfConcern]] = []
+        self.events: list[list[EscalationEvent]] = []
+
+    def _event(self, kind: str, stage: str, on: date, by: Any, **fields: str) -> EscalationEvent:
+        return EscalationEvent(
+            kind=kind,
+            stage=stage,
+            on=on,
+            by=by,
+            created_by=self.created_by,
+            modified_by=self.created_by,
+            **fields,
+        )
+
+    def add(
+        self, *, child: Any, iro: Any, raised_on: date, path: Sequence[str], close: bool
+    ) -> date:
+        """One escalation up `path` (the stages it went through); returns its last date."""
+        rng = self.rng
+        events = [self._event(EventKind.RAISED, path[0], raised_on, iro, text="Raised by the IRO")]
+        day = raised_on
+        for position, stage in enumerate(path):
+            if position:
+                day = add_working_days(day, rng.randint(1, 2))
+                events.append(
+                    self._event(EventKind.ESCALATED, stage, day, iro, reason="No adequate response")
+                )
+                stage_start = day
+            else:
+                stage_start = raised_on
+            respond = add_working_days(day, rng.randint(2, 5))
+            if close or position < len(path) - 1:
+                day = respond
+                events.append(
+                    self._event(
+                        EventKind.RESPONSE,
+                        stage,
+                        day,
+                        iro,
+                        responder_name="Demo responder",
+                        responder_role=RESPONDERS[Stage(stage)],
+                        text="Response to the concerns.",
+                    )
+                )
+        chosen = rng.sample(list(Area.values), AREAS_EACH)
+        escalation = Escalation(
+            child=child,
+            raised_by=iro,
+            raised_on=raised_on,
+            formal=path[-1] != Stage.INFORMAL,
+            summary="Concerns about drift in the care plan.",
+            stage=path[-1],
+            stage_started_on=stage_start,
+            created_by=self.created_by,
+            modified_by=self.created_by,
+        )
+        if close:
+            day = add_working_days(day, rng.randint(0, 2))
+            escalation.status = Status.CLOSED
+            escalation.closed_on = day
+            escalation.resolved_at_stage = path[-1]
+            escalation.outcome = "Actions agreed and completed."
+            events.append(
+                self._event(EventKind.CLOSED, path[-1], day, iro, text=escalation.outcome)
+            )
+        self.escalations.append(escalation)
+        self.areas.append(
+            [
+                AreaOfConcern(
+                    area=area,
+                    description=CONCERNS[Area(area)][0],
+                    action_required=CONCERNS[Area(area)][1],
+                    outcome=(
+                        rng.choice([AreaOutcome.RESOLVED] * 4 + [AreaOutcome.PARTLY_RESOLVED])
+                        if close
+                        else ""
+                    ),
+                    created_by=self.created_by,
+                    modified_by=self.created_by,
+                )
+                for area in chosen
+            ]
+        )
+        self.events.append(events)
+        return day
+
+    def save(self) -> int:
+        Escalation.objects.bulk_create(self.escalations)
+        areas, events = [], []
+        for escalation, its_areas, its_events in zip(
+            self.escalations, self.areas, self.events, strict=True
+        ):
+            for area in its_areas:
+                area.escalation = escalation
+                areas.append(area)
+            for event in its_events:
+                event.escalation = escalation
+                events.append(event)
+        AreaOfConcern.objects.bulk_create(areas)
+        EscalationEvent.objects.bulk_create(events)
+        return len(self.escalations)
+
+
+def build_demo_escalations(
+    *,
+    rng: random.Random,
+    today: date,
+    children: list,
+    iros_by_child: dict | Callable[[Any], Any],
+    created_by: Any,
+) -> int:
+    """Escalations over the last four reporting years, most resolved at stage 1 or 2.
+
+    About 11 formal escalations a year across 11 children with 2 areas each, one informal
+    escalation resolved informally, and two open now (one with its response overdue).
+    Returns the number of escalations created.
+    """
+    if not children:
+        return 0
+    iro_for = _iro_lookup(iros_by_child, created_by)
+    builder = _Builder(rng, created_by)
+    # Leave room for the longest closed path (about 20 working days) before today.
+    latest_closed_start = subtract_working_days(today, 30)
+    first_year = _year_start(today).replace(year=_year_start(today).year - (YEARS - 1))
+    for offset in range(YEARS):
+        start = first_year.replace(year=first_year.year + offset)
+        end = min(start.replace(year=start.year + 1) - timedelta(days=1), latest_closed_start)
+        if end < start:
+            continue
+        span = (end - start).days
+        picked = rng.sample(children, min(PER_YEAR, len(children)))
+        for child in picked:
+            resolved_at = rng.choice(RESOLVED_AT)
+            path = rules.STAGE_ORDER[1 : rules.STAGE_ORDER.index(resolved_at) + 1]
+            if rng.random() < 0.3:
+                path = (Stage.INFORMAL, *path)
+            builder.add(
+                child=child,
+                iro=iro_for(child),
+                raised_on=start + timedelta(days=rng.randint(0, span)),
+                path=path,
+                close=True,
+            )
+        informal_child = rng.choice(children)
+        builder.add(
+            child=informal_child,
+            iro=iro_for(informal_child),
+            raised_on=start + timedelta(days=rng.randint(0, span)),
+            path=(Stage.INFORMAL,),
+            close=True,
+        )
+    recent, late = rng.sample(children, 2) if len(children) > 1 else (children[0], children[0])
+    # Open at stage 1, raised 2 working days ago: the response is not yet due.
+    builder.add(
+        child=recent,
+        iro=iro_for(recent),
+        raised_on=subtract_working_days(today, 2),
+        path=(Stage.STAGE_1,),
+        close=False,
+    )
+    # Open at stage 2 with no response after more than 5 working days: overdue.
+    builder.add(
+        child=late,
+        iro=iro_for(late),
+        raised_on=subtract_working_days(today, 16),
+        path=(Stage.STAGE_1, Stage.STAGE_2),
+        close=False,
+    )
+    return builder.save()

@@ -1,0 +1,264 @@
+"""Escalations: the IRO's dispute resolution process (IRO Handbook 2010, para 6.2)."""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from escalations import rules
+from iro_service.models import AuditedModel
+
+
+class Stage(models.TextChoices):
+    """The ladder of seniority; values are exactly `rules.STAGE_ORDER`, in order."""
+
+    INFORMAL = "informal", "Informal (social worker or team manager)"
+    STAGE_1 = "stage_1", "Stage 1 (team manager)"
+    STAGE_2 = "stage_2", "Stage 2 (service manager)"
+    STAGE_3 = "stage_3", "Stage 3 (head of service)"
+    STAGE_4 = "stage_4", "Stage 4 (director)"
+    CAFCASS = "cafcass", "Cafcass referral"
+
+
+assert tuple(Stage.values) == rules.STAGE_ORDER, "Stage choices must follow rules.STAGE_ORDER"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Area(models.TextChoices):
+    CARE_PLAN_DRIFT = "care_plan_drift", "Care plan drift"
+    PLACEMENT = "placement", "Placement"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    CONTACT = "contact", "Contact"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    STATUTORY_VISITS = "statutory_visits", "Statutory visits"
+    PATHWAY_PLAN = "pathway_plan", "Pathway plan"
+    LEGAL_PLANNING = "legal_planning", "Legal planning"
+    OTHER = "other", "Other"
+
+
+class AreaOutcome(models.TextChoices):
+    RESOLVED = "resolved", "Resolved"
+    PARTLY_RESOLVED = "partly_resolved", "Partly resolved"
+    NOT_RESOLVED = "not_resolved", "Not resolved"
+
+
+class EventKind(models.TextChoices):
+    RAISED = "raised", "Raised"
+    RESPONSE = "response", "Response recorded"
+    ESCALATED = "escalated", "Escalated"
+    SKIPPED = "skipped", "Escalated, skipping a stage"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+
+
+def stage_working_days(stage: str) -> int:
+    """Working days allowed for a response at `stage`, from settings (default 5)."""
+    configured = getattr(settings, "ESCALATION_STAGE_WORKING_DAYS", {}) or {}
+    return int(configured.get(stage, rules.DEFAULT_STAGE_WORKING_DAYS))
+
+
+class EscalationQuerySet(models.QuerySet["Escalation"]):
+    def open(self) -> "EscalationQuerySet":
+        return self.filter(status=Status.OPEN)
+
+    def formal(self) -> "EscalationQuerySet":
+        return self.filter(formal=True)
+
+    def overdue_on(self, today: date) -> "EscalationQuerySet":
+        """Open escalations whose response at the current stage was due before `today`.
+
+        A response due `n` working days after the stage started is overdue exactly when the
+        stage started before the nth working day before today, so this stays one SQL filter.
+        """
+        from iro_service.working_days import subtract_working_days
+
+        late = Q()
+        for stage in rules.STAGE_ORDER:
+            cutoff = subtract_working_days(today, stage_working_days(stage))
+            late |= Q(stage=stage, stage_started_on__lt=cutoff)
+        return self.open().filter(late)
+
+
+class Escalation(AuditedModel):
+    """One dispute about one child's plan, raised by an IRO and taken up the ladder."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="escalations"
+    )
+    # A link to the review that prompted it belongs here once the reviews app is in;
+    # it is left out so the two apps can be built at the same time.
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="escalations_raised",
+        verbose_name="raised by",
+    )
+    raised_on = models.DateField("date raised")
+    formal = models.BooleanField(
+        default=False, help_text="Whether the escalation has entered the formal stages"
+    )
+    summary = models.TextField("summary of the concern")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.INFORMAL)
+    stage_started_on = models.DateField("current stage started on")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(null=True, blank=True)
+    resolved_at_stage = models.CharField(
+        max_length=20, choices=Stage.choices, blank=True, default=""
+    )
+    outcome = models.TextField("overall outcome", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_on", "-created_at"]
+        permissions = [("view_all_escalations", "Can see every open escalation")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=rules.STAGE_ORDER), name="escalation_stage_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at_stage="") | Q(resolved_at_stage__in=rules.STAGE_ORDER),
+                name="escalation_resolved_at_stage_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(formal=False, stage="informal")
+                | (Q(formal=True) & ~Q(stage="informal")),
+                name="escalation_formal_matches_stage",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage_started_on__gte=F("raised_on")),
+                name="escalation_stage_starts_after_raised",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("raised_on")),
+                name="escalation_closed_after_raised",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="open", closed_on__isnull=True, resolved_at_stage="")
+                    | (Q(status="closed", closed_on__isnull=False) & ~Q(resolved_at_stage=""))
+                ),
+                name="escalation_closed_has_date_and_level",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "stage"]),
+            models.Index(fields=["child", "-raised_on"]),
+            models.Index(fields=["raised_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation for {self.child_id} raised {self.raised_on:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def resolved_at_label(self) -> str:
+        return Stage(self.resolved_at_stage).label if self.resolved_at_stage else ""
+
+    @property
+    def response_due(self) -> date:
+        """The date a response is due at the current stage (IRO Handbook 2010, para 6.2)."""
+        return rules.response_due(self.stage_started_on, stage_working_days(self.stage))
+
+    @property
+    def overall_due(self) -> date:
+        return rules.overall_due(self.raised_on)
+
+    def working_days_open(self, today: date) -> int:
+        end = self.closed_on if self.closed_on and self.closed_on < today else today
+        return rules.working_days_open(self.raised_on, end)
+
+    def is_overdue_on(self, today: date) -> bool:
+        return self.is_open and self.response_due < today
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.raised_on and self.closed_on and self.closed_on < self.raised_on:
+            errors["closed_on"] = "The date closed must be on or after the date it was raised"
+        if self.raised_on and self.stage_started_on and self.stage_started_on < self.raised_on:
+            errors["stage_started_on"] = (
+                "The stage must start on or after the date the escalation was raised"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AreaOfConcern(AuditedModel):
+    """One thing the IRO wants put right, with the action required and how it ended."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="areas")
+    area = models.CharField("area of concern", max_length=30, choices=Area.choices)
+    description = models.TextField("concern")
+    action_required = models.TextField("action required")
+    outcome = models.CharField(max_length=20, choices=AreaOutcome.choices, blank=True, default="")
+    outcome_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "areas of concern"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=AreaOutcome.values),
+                name="area_outcome_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.area_label
+
+    @property
+    def area_label(self) -> str:
+        return Area(self.area).label
+
+    @property
+    def outcome_label(self) -> str:
+        return AreaOutcome(self.outcome).label if self.outcome else ""
+
+
+class EscalationEvent(AuditedModel):
+    """One step in an escalation's history; never edited."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    stage = models.CharField(
+        max_length=20, choices=Stage.choices, help_text="The stage after this step"
+    )
+    on = models.DateField("date")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    responder_name = models.CharField("name of the person responding", max_length=150, blank=True)
+    responder_role = models.CharField("their role", max_length=150, blank=True)
+    text = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["on", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["escalation", "on"]),
+            models.Index(fields=["kind", "stage", "on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.on:%d/%m/%Y}"
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label

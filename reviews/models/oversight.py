@@ -1,0 +1,77 @@
+"""The IRO's oversight between reviews: RAG ratings and oversight notes (IRO Handbook 2010, ch. 3)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from children.models import Child
+from iro_service.models import AuditedModel
+
+
+class Rating(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class RagRating(AuditedModel):
+    """A RAG rating set after a review, and the follow-up it demands (local practice)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="rag_ratings")
+    review = models.OneToOneField(
+        "reviews.Review", on_delete=models.PROTECT, null=True, blank=True, related_name="rag"
+    )
+    rating = models.CharField(max_length=5, choices=Rating.choices)
+    set_on = models.DateField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    follow_up_from = models.DateField()
+    follow_up_due = models.DateField()
+    followed_up_on = models.DateField(null=True, blank=True)
+    reason = models.TextField("Why this rating", blank=True)
+
+    class Meta:
+        ordering = ["-set_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_due__gte=F("follow_up_from")), name="rag_follow_up_window_in_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["child", "-set_on"]), models.Index(fields=["set_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} on {self.set_on:%d/%m/%Y}"
+
+
+class OversightKind(models.TextChoices):
+    MIDWAY_REVIEW = "midway", "Mid-way review"
+    SW_UPDATE = "sw_update", "Update from social worker"
+    FILE_CHECK = "file_check", "File check"
+    CONTACT_CHILD = "contact_child", "Contact with the child"
+    CONTACT_CARER = "contact_carer", "Contact with the carer"
+    CONTACT_PROFESSIONAL = "contact_professional", "Contact with a professional"
+    OTHER = "other", "Other"
+
+
+class OversightNote(AuditedModel):
+    """A dated entry of the IRO's oversight of the child's plan: the IRO's footprint."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="oversight_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    noted_on = models.DateField("Date")
+    kind = models.CharField(max_length=20, choices=OversightKind.choices)
+    text = models.TextField("Note")
+    follow_up_of = models.ForeignKey(
+        RagRating, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups",
+        verbose_name="RAG follow-up",
+    )
+
+    class Meta:
+        ordering = ["-noted_on", "-created_at"]
+        indexes = [models.Index(fields=["child", "-noted_on"]), models.Index(fields=["noted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.noted_on:%d/%m/%Y}"

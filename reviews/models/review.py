@@ -1,0 +1,223 @@
+"""A child's statutory review (reg. 33, Care Planning, Placement and Case Review (England)
+Regulations 2010) and the decisions it makes."""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from children.models import Child, PeriodOfCare
+from iro_service.models import AuditedModel
+
+
+class ReviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    DRAFT = "draft", "Draft record"
+    FINAL = "final", "Final"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ReviewKind(models.TextChoices):
+    FIRST = "first", "First review"
+    SECOND = "second", "Second review"
+    LATER = "later", "Later review"
+
+
+class ReviewFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIRTUAL = "virtual", "Virtual"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class Chair(models.TextChoices):
+    IRO = "iro", "The IRO"
+    YOUNG_PERSON = "young_person", "The young person, with the IRO's support"
+
+
+class Participation(models.TextChoices):
+    """SSDA903 REVIEW_CODE: how the child took part in the review."""
+
+    PN0 = "PN0", "PN0: child aged under 4 at the time of the review"
+    PN1 = "PN1", "PN1: attended and spoke for themselves"
+    PN2 = "PN2", "PN2: attended, an advocate spoke for them"
+    PN3 = "PN3", "PN3: attended and conveyed views non-verbally"
+    PN4 = "PN4", "PN4: attended without contributing"
+    PN5 = "PN5", "PN5: did not attend, briefed an advocate"
+    PN6 = "PN6", "PN6: did not attend, conveyed views by other means"
+    PN7 = "PN7", "PN7: did not attend and views were not conveyed"
+
+
+class YesNoNA(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+class ConsultationBand(models.TextChoices):
+    NONE = "none", "None used"
+    AGE_4_TO_7 = "4_7", "Ages 4 to 7"
+    AGE_8_TO_12 = "8_12", "Ages 8 to 12"
+    AGE_13_PLUS = "13_plus", "Ages 13 and over"
+
+
+class LateReason(models.TextChoices):
+    IRO_ABSENCE = "iro_absence", "IRO absence"
+    CARE_PLAN_NOT_READY = "care_plan", "Care plan not ready"
+    ASSESSMENTS_NOT_READY = "assessments", "Assessments not ready"
+    FAMILY_UNAVAILABLE = "family", "Child, family or carers unavailable"
+    PROFESSIONALS_UNAVAILABLE = "professionals", "Professionals unavailable"
+    COVID = "covid", "COVID-19 restrictions"
+    NOTIFIED_LATE = "notified_late", "IRO service told late of the child's care"
+    OTHER = "other", "Other"
+
+
+MONITORING_QUESTIONS = {
+    "health_assessment": "Health assessment up to date",
+    "dental_check": "Dental check up to date",
+    "sdq": "Strengths and difficulties questionnaire (SDQ) completed",
+    "pep": "Personal education plan (PEP) completed",
+    "post16_pep": "Post-16 PEP completed",
+    "eet": "In education, employment or training (16 and over)",
+    "suitable_accommodation": "In suitable accommodation (16 to 18)",
+    "leisure": "Takes part in a leisure activity",
+    "cultural_needs": "Cultural and identity needs met",
+}
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def held(self) -> "ReviewQuerySet":
+        return self.filter(status__in=[ReviewStatus.DRAFT, ReviewStatus.FINAL], held_on__isnull=False)
+
+    def final(self) -> "ReviewQuerySet":
+        return self.filter(status=ReviewStatus.FINAL)
+
+    def not_cancelled(self) -> "ReviewQuerySet":
+        return self.exclude(status=ReviewStatus.CANCELLED)
+
+
+class Review(AuditedModel):
+    """One statutory review of a child's care plan, from scheduling to the final record."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="reviews")
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_reviews",
+        null=True, blank=True, verbose_name="IRO",
+    )
+    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED)
+    kind = models.CharField(max_length=6, choices=ReviewKind.choices)
+    due_date = models.DateField(help_text="Latest date allowed by reg. 33, counted when scheduled")
+    counted_from = models.DateField()
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    format = models.CharField(max_length=10, choices=ReviewFormat.choices, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    pre_meeting_done_on = models.DateField("IRO's pre-meeting oversight done on", null=True, blank=True)
+
+    held_on = models.DateField("Date held", null=True, blank=True)
+    chair = models.CharField(max_length=12, choices=Chair.choices, blank=True)
+    participation = models.CharField(max_length=3, choices=Participation.choices, blank=True)
+    parents_view = models.CharField(
+        "A parent gave a meaningful view", max_length=3, choices=YesNoNA.choices, blank=True
+    )
+    parents_one_to_one = models.CharField(
+        "A parent had a one-to-one with the IRO before the review", max_length=3,
+        choices=YesNoNA.choices, blank=True,
+    )
+    sw_report_available = models.BooleanField(
+        "The social worker's report was available", null=True, blank=True
+    )
+    carer_attended = models.BooleanField(default=False)
+    iv_attended = models.BooleanField("Independent Visitor attended", default=False)
+    advocate_attended = models.BooleanField(default=False)
+    other_attendees = models.CharField(max_length=300, blank=True)
+    consultation_papers = models.CharField(max_length=8, choices=ConsultationBand.choices, blank=True)
+    monitoring = models.JSONField(default=dict, blank=True)
+    summary = models.TextField("Summary of the review", blank=True)
+    late_reason = models.CharField(max_length=15, choices=LateReason.choices, blank=True)
+    late_reason_detail = models.CharField(max_length=300, blank=True)
+
+    cancelled_reason = models.CharField(max_length=300, blank=True)
+    rearranged_reason = models.CharField("Reason last rearranged", max_length=300, blank=True)
+    finalised_on = models.DateField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-scheduled_for", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="final") | Q(held_on__isnull=False, finalised_on__isnull=False),
+                name="final_review_has_held_and_finalised_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_on__isnull=True) | Q(held_on__lte=F("due_date")) | ~Q(status="final")
+                | ~Q(late_reason=""),
+                name="final_late_review_has_a_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(status__in=["scheduled", "draft"]),
+                name="one_open_review_per_child",
+            ),
+        ]
+        indexes = [models.Index(fields=["child", "status", "held_on"]), models.Index(fields=["held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.child.full_name}"
+
+    @property
+    def is_late(self) -> bool:
+        """Held after its reg. 33 due date."""
+        return self.held_on is not None and self.held_on > self.due_date
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ReviewStatus.SCHEDULED, ReviewStatus.DRAFT)
+
+    def days_to_due(self, today: date) -> int:
+        return (self.due_date - today).days
+
+    @property
+    def monitoring_answers(self) -> list[tuple[str, str]]:
+        labels = dict(YesNoNA.choices)
+        return [
+            (question, labels.get(self.monitoring.get(key, ""), "Not recorded"))
+            for key, question in MONITORING_QUESTIONS.items()
+        ]
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "No longer needed"
+
+
+class Decision(AuditedModel):
+    """A decision or recommendation of a review, with who must act and by when."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField("Decision or recommendation")
+    owner = models.CharField("Who will do it", max_length=150)
+    due_date = models.DateField("To be done by")
+    status = models.CharField(max_length=8, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(completed_on__isnull=False),
+                name="closed_decision_has_completed_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

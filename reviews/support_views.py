@@ -1,0 +1,254 @@
+"""Pages for the in-contact plan, contacts, advocacy referrals and Independent Visitors."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from children import access
+from children.models import Child
+from iro_service.forms import add_service_errors
+from reviews import support_selectors as selectors
+from reviews import support_services as services
+from reviews.models import AdvocacyReferral, IndependentVisitor, IvMatch, Review
+from reviews.support_forms import (
+    AdvocacyOutcomeForm,
+    AdvocacyReferralForm,
+    ContactLogForm,
+    ContactPlanForm,
+    IvMatchEndForm,
+    IvMatchForm,
+    IvReferForm,
+    VisitorForm,
+)
+
+FORM_TEMPLATE = "reviews/support/support_form.html"
+
+
+def _child(request: HttpRequest, public_id: uuid.UUID, action: str) -> Child:
+    return access.changeable_child_for(request.user, public_id, action=action, request=request)
+
+
+def _form_page(request: HttpRequest, form: object, title: str, **context: object) -> HttpResponse:
+    return render(request, FORM_TEMPLATE, {"form": form, "title": title, **context})
+
+
+def _to_child(child: Child) -> HttpResponse:
+    return redirect("children:detail", public_id=child.public_id)
+
+
+def _may_see_register(user: object) -> None:
+    if not (user.has_perm(access.VIEW_ALLOCATED) or user.has_perm(access.VIEW_ALL)):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+# In-contact plan and contacts ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def contact_plan(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    child = _child(request, public_id, "contact_plan.create")
+    current = child.contact_plans.filter(ended_on=None).first()
+    form = ContactPlanForm(request.POST or None, plan=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_plan_set(by=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "In-contact plan saved")
+            return _to_child(child)
+    intro = (
+        f"This replaces the plan agreed on {current.agreed_on:%-d %B %Y}, which ends the day "
+        "the new plan is agreed."
+        if current
+        else "Record how you and the child agreed to keep in touch between reviews."
+    )
+    title = "Change the in-contact plan" if current else "Agree an in-contact plan"
+    return _form_page(request, form, title, child=child, intro=intro)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    child = _child(request, public_id, "contact.create")
+    form = ContactLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_log_add(by=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Contact logged")
+            return _to_child(child)
+    return _form_page(request, form, "Log a contact with the child", child=child)
+
+
+# Advocacy --------------------------------------------------------------------------------
+
+
+def _prompting_review(request: HttpRequest, child: Child) -> Review | None:
+    raw = request.GET.get("review")
+    if not raw:
+        return None
+    try:
+        review_id = uuid.UUID(raw)
+    except ValueError as exc:
+        raise Http404("No review found") from exc
+    review = child.reviews.filter(public_id=review_id).first()
+    if review is None:
+        raise Http404("No review found")
+    return review
+
+
+@require_http_methods(["GET", "POST"])
+def advocacy_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    child = _child(request, public_id, "advocacy.create")
+    review = _prompting_review(request, child)
+    form = AdvocacyReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advocacy_refer(by=request.user, child=child, review=review, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Advocacy referral saved")
+            return _to_child(child)
+    intro = (
+        f"Prompted by the review held on {review.held_on:%-d %B %Y} "
+        f"({review.get_participation_display()})."
+        if review and review.held_on
+        else ""
+    )
+    return _form_page(request, form, "Refer to advocacy", child=child, intro=intro)
+
+
+@require_http_methods(["GET", "POST"])
+def advocacy_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    referral = get_object_or_404(AdvocacyReferral.objects.select_related("child"), public_id=public_id)
+    child = _child(request, referral.child.public_id, "advocacy.update")
+    form = AdvocacyOutcomeForm(
+        request.POST or None,
+        initial={"outcome": referral.outcome, "outcome_on": referral.outcome_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advocacy_update(by=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Advocacy outcome saved")
+            return _to_child(child)
+    intro = (
+        f"Referred to {referral.organisation} on {referral.referred_on:%-d %B %Y}: {referral.reason}"
+    )
+    return _form_page(request, form, "Record the advocacy outcome", child=child, intro=intro)
+
+
+# Independent Visitors: the child's side --------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def iv_refer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    child = _child(request, public_id, "iv_referral.create")
+    form = IvReferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.iv_refer(by=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.full_name} is waiting for an Independent Visitor")
+            return _to_child(child)
+    return _form_page(request, form, "Refer for an Independent Visitor", child=child)
+
+
+@require_http_methods(["GET", "POST"])
+def iv_match(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    child = _child(request, public_id, "iv_match.create")
+    form = IvMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.iv_match(by=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{child.full_name} matched with {form.cleaned_data['visitor'].full_name}"
+            )
+            return _to_child(child)
+    return _form_page(request, form, "Match with an Independent Visitor", child=child)
+
+
+@require_http_methods(["GET", "POST"])
+def iv_match_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    match = get_object_or_404(IvMatch.objects.select_related("child", "visitor"), public_id=public_id)
+    child = _child(request, match.child.public_id, "iv_match.end")
+    form = IvMatchEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.iv_match_end(by=request.user, match=match, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Independent Visitor match ended")
+            return _to_child(child)
+    intro = f"Matched with {match.visitor.full_name} since {match.started_on:%-d %B %Y}."
+    return _form_page(request, form, "End the Independent Visitor match", child=child, intro=intro)
+
+
+# Independent Visitors: the register ------------------------------------------------------
+
+
+def iv_list(request: HttpRequest) -> HttpResponse:
+    _may_see_register(request.user)
+    visible = access.children_visible_to(request.user)
+    return render(
+        request,
+        "reviews/support/iv_register.html",
+        {
+            "visitors": selectors.visitor_register(),
+            "waiting": selectors.children_waiting(visible, today=timezone.localdate()),
+            "can_manage": access.can_allocate(request.user),
+        },
+    )
+
+
+@permission_required(access.ALLOCATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def iv_add(request: HttpRequest) -> HttpResponse:
+    form = VisitorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        visitor = IndependentVisitor(**{f: form.cleaned_data[f] for f in VisitorForm.fields_saved})
+        try:
+            services.visitor_add(by=request.user, visitor=visitor)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{visitor.full_name} added to the register")
+            return redirect("reviews:iv_list")
+    return _form_page(request, form, "Add an Independent Visitor", back="reviews:iv_list")
+
+
+@permission_required(access.ALLOCATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def iv_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    visitor = get_object_or_404(IndependentVisitor, public_id=public_id)
+    form = VisitorForm(request.POST or None, visitor=visitor)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in VisitorForm.fields_saved}
+        try:
+            services.visitor_update(by=request.user, visitor=visitor, changes=changes)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{changes['full_name']} saved")
+            return redirect("reviews:iv_list")
+    matches = selectors.matches_of(visitor, access.children_visible_to(request.user))
+    return _form_page(
+        request, form, visitor.full_name, back="reviews:iv_list", visitor=visitor, matches=matches
+    )

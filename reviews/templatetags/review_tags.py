@@ -1,0 +1,32 @@
+"""The reviews, oversight and support panels on the child's page."""
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from children import access
+from reviews import selectors
+from reviews.support_selectors import support_summary
+
+register = template.Library()
+
+
+@register.inclusion_tag("reviews/includes/child_reviews.html")
+def child_reviews_panel(child: Any, user: Any) -> dict[str, Any]:
+    """The next review due and why, the child's reviews, RAG history and oversight."""
+    today = timezone.localdate()
+    return {
+        "child": child,
+        "next_due": selectors.next_review_for(child),
+        "reviews": selectors.reviews_for(child),
+        "oversight": selectors.oversight_summary(child, today=today),
+        "can_change": access.can_change(user),
+        "today": today,
+    }
+
+
+@register.inclusion_tag("reviews/includes/support_panel.html")
+def child_support_panel(child: Any, user: Any) -> dict[str, Any]:
+    """The child's in-contact plan, advocacy referrals and Independent Visitor."""
+    return {"child": child, "support": support_summary(child), "can_change": access.can_change(user)}

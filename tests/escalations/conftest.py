@@ -1,0 +1,55 @@
+"""Escalations built straight into the database at any stage, for tests."""
+
+from datetime import date
+
+import pytest
+
+from escalations.models import AreaOfConcern, Escalation, EscalationEvent, Stage, Status
+
+
+def make_escalation(
+    *,
+    child,
+    by,
+    stage: str = Stage.STAGE_1,
+    raised_on: date = date(2024, 1, 8),
+    stage_started_on: date | None = None,
+    areas: tuple[str, ...] = ("health", "education"),
+    closed_on: date | None = None,
+) -> Escalation:
+    """An escalation at `stage`, open unless `closed_on` is given, with one area per name."""
+    escalation = Escalation.objects.create(
+        child=child,
+        raised_by=by,
+        raised_on=raised_on,
+        formal=stage != Stage.INFORMAL,
+        summary="The care plan has drifted.",
+        stage=stage,
+        stage_started_on=stage_started_on or raised_on,
+        status=Status.CLOSED if closed_on else Status.OPEN,
+        closed_on=closed_on,
+        resolved_at_stage=stage if closed_on else "",
+        outcome="Agreed" if closed_on else "",
+    )
+    for area in areas:
+        AreaOfConcern.objects.create(
+            escalation=escalation,
+            area=area,
+            description=f"Concern about {area}",
+            action_required="Put it right",
+            outcome="resolved" if closed_on else "",
+        )
+    EscalationEvent.objects.create(
+        escalation=escalation, kind="raised", stage=stage, on=raised_on, by=by
+    )
+    return escalation
+
+
+@pytest.fixture
+def ivys_escalation(ivy, ivys_child) -> Escalation:
+    return make_escalation(child=ivys_child, by=ivy)
+
+
+@pytest.fixture
+def ians_escalation(ian, ians_child) -> Escalation:
+    return make_escalation(child=ians_child, by=ian)
