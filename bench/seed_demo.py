@@ -43,7 +43,8 @@ def main() -> None:
     vendor = connection.vendor
     if vendor != "sqlite":
         connection.settings_dict.setdefault("TEST", {})["NAME"] = (
-            f"bench_{connection.settings_dict['NAME']}")
+            f"bench_{connection.settings_dict['NAME']}"
+        )
     original = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
@@ -53,7 +54,8 @@ def main() -> None:
                 with transaction.atomic():
                     started = time.perf_counter()
                     summary = build_demo_authority(
-                        children=args.children, seed=args.seed, today=TODAY)
+                        children=args.children, seed=args.seed, today=TODAY
+                    )
                     seconds = time.perf_counter() - started
                     raise _Rollback
             except _Rollback:

@@ -15,24 +15,27 @@ is not a UK postcode area); only public_id UUIDs differ between two runs of the 
 
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from children import codes
 from children.models import Allocation, Child, Episode, PeriodOfCare
 from iro_service.models import Role, User
-from iro_service.working_days import add_working_days, is_working_day, subtract_working_days
+from iro_service.working_days import add_working_days, subtract_working_days
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published in the README for the demo only
 AUTHORITY = "Demo City Council"
 DEMO_LOGINS = (
-    ("IRO", "iro@demo.example"), ("Service manager", "manager@demo.example"),
+    ("IRO", "iro@demo.example"),
+    ("Service manager", "manager@demo.example"),
     ("Admin", "admin@demo.example"),
 )
 SEED_LOOKED_AFTER = 626  # the seed's figures, which the rates below are scaled from
@@ -42,9 +45,15 @@ ALLOCATION_DELAYS = (0, 1, 1, 2, 2, 3, 3, 4, 5)  # working days from entering ca
 BATCH = 1000
 
 IROS = (
-    ("Sarah Whitfield", "1.0"), ("Priya Chauhan", "1.0"), ("Michael O'Connor", "1.0"),
-    ("Grace Adeyemi", "1.0"), ("Tom Brennan", "1.0"), ("Fatima Begum", "1.0"),
-    ("Helen Marsh", "0.8"), ("David Okafor", "0.6"), ("Joanne Kelly", "0.4"),
+    ("Sarah Whitfield", "1.0"),
+    ("Priya Chauhan", "1.0"),
+    ("Michael O'Connor", "1.0"),
+    ("Grace Adeyemi", "1.0"),
+    ("Tom Brennan", "1.0"),
+    ("Fatima Begum", "1.0"),
+    ("Helen Marsh", "0.8"),
+    ("David Okafor", "0.6"),
+    ("Joanne Kelly", "0.4"),
 )  # 7.8 FTE, as the seed
 LEAVER = ("Susan Pritchard", "1.0")
 MANAGERS = ("Rachel Thornton", "Imran Hussain")
@@ -88,27 +97,73 @@ _NAME_TEXT = {
 }
 NAMES = {k: tuple(part.split() for part in v.split("|")) for k, v in _NAME_TEXT.items()}
 HERITAGE = {
-    "WBRI": "british", "WIRI": "irish", "WOTH": "european", "WIRT": "irish", "WROM": "european",
-    "MWBC": "british caribbean", "MWBA": "british african", "MWAS": "british indian pakistani",
-    "MOTH": "british middle_east chinese", "AIND": "indian", "APKN": "pakistani",
-    "ABAN": "bangladeshi", "AOTH": "afghan", "BCRB": "caribbean", "BAFR": "african horn",
-    "BOTH": "african caribbean", "CHNE": "chinese", "OOTH": "middle_east", "REFU": "british",
+    "WBRI": "british",
+    "WIRI": "irish",
+    "WOTH": "european",
+    "WIRT": "irish",
+    "WROM": "european",
+    "MWBC": "british caribbean",
+    "MWBA": "british african",
+    "MWAS": "british indian pakistani",
+    "MOTH": "british middle_east chinese",
+    "AIND": "indian",
+    "APKN": "pakistani",
+    "ABAN": "bangladeshi",
+    "AOTH": "afghan",
+    "BCRB": "caribbean",
+    "BAFR": "african horn",
+    "BOTH": "african caribbean",
+    "CHNE": "chinese",
+    "OOTH": "middle_east",
+    "REFU": "british",
     "NOBT": "british",
 }
 ETHNICITY = {
-    "WBRI": 45, "WIRI": 1, "WOTH": 5, "WIRT": 1, "WROM": 1, "MWBC": 6, "MWBA": 3, "MWAS": 3,
-    "MOTH": 3, "AIND": 4, "APKN": 5, "ABAN": 2, "AOTH": 4, "BCRB": 3, "BAFR": 5, "BOTH": 2,
-    "CHNE": 1, "OOTH": 4, "REFU": 1, "NOBT": 1,
+    "WBRI": 45,
+    "WIRI": 1,
+    "WOTH": 5,
+    "WIRT": 1,
+    "WROM": 1,
+    "MWBC": 6,
+    "MWBA": 3,
+    "MWAS": 3,
+    "MOTH": 3,
+    "AIND": 4,
+    "APKN": 5,
+    "ABAN": 2,
+    "AOTH": 4,
+    "BCRB": 3,
+    "BAFR": 5,
+    "BOTH": 2,
+    "CHNE": 1,
+    "OOTH": 4,
+    "REFU": 1,
+    "NOBT": 1,
 }
 UASC_ETHNICITY = {"AOTH": 35, "BAFR": 30, "OOTH": 25, "WOTH": 10}  # Afghan, Eritrean/Sudanese, ...
 AGE_BANDS = {(0, 0): 5, (1, 4): 14, (5, 9): 19, (10, 15): 38, (16, 17): 24}  # Appendix 1, %
 # The seed's placements on 31 March 2021 by (group, provider); "resi" is H5, K3 from 2023-24.
 SEED_PLACEMENTS = {
-    ("foster", "PR1"): 303, ("foster", "PR4"): 125, ("foster", "PR2"): 2,
-    ("adoption", "PR1"): 14, ("adoption", "PR5"): 12, ("adoption", "PR2"): 6, ("P1", "PR0"): 46,
-    ("P2", "PR1"): 1, ("P2", "PR4"): 21, ("resi", "PR4"): 6, ("resi", "PR5"): 3, ("K1", "PR4"): 1,
-    ("K2", "PR1"): 24, ("K2", "PR4"): 47, ("R1", "PR4"): 2, ("R2", "PR3"): 3, ("R3", "PR4"): 4,
-    ("R5", "PR3"): 1, ("S1", "PR4"): 4, ("Z1", "PR4"): 1,
+    ("foster", "PR1"): 303,
+    ("foster", "PR4"): 125,
+    ("foster", "PR2"): 2,
+    ("adoption", "PR1"): 14,
+    ("adoption", "PR5"): 12,
+    ("adoption", "PR2"): 6,
+    ("P1", "PR0"): 46,
+    ("P2", "PR1"): 1,
+    ("P2", "PR4"): 21,
+    ("resi", "PR4"): 6,
+    ("resi", "PR5"): 3,
+    ("K1", "PR4"): 1,
+    ("K2", "PR1"): 24,
+    ("K2", "PR4"): 47,
+    ("R1", "PR4"): 2,
+    ("R2", "PR3"): 3,
+    ("R3", "PR4"): 4,
+    ("R5", "PR3"): 1,
+    ("S1", "PR4"): 4,
+    ("Z1", "PR4"): 1,
 }
 MIN_AGE = {"P2": 16, "resi": 16, "R5": 15, "K1": 12, "K2": 8, "S1": 8, "R1": 10, "Z1": 10}
 # REC, weight, age at end (18: ceased on the 18th birthday), days in care, UASC %, final episodes
@@ -134,8 +189,23 @@ CEASED = (
     ("E15", 1, 16, 17, 14, 200, 100, "V2 K2 PR4|V2 resi PR4"),
     ("E16", 1, 5, 17, 30, 700, 0, "V2 U6 PR1"),
 )
-PLACE_CHANGE = {"CARPL": 35, "CREQB": 12, "CREQO": 10, "CHILD": 8, "LAREQ": 8, "OTHER": 7,
-                "CLOSE": 4, "STAND": 3, "ALLEG": 2, "APPRR": 1}
+PLACE_CHANGE = {
+    "CARPL": 35,
+    "CREQB": 12,
+    "CREQO": 10,
+    "CHILD": 8,
+    "LAREQ": 8,
+    "OTHER": 7,
+    "CLOSE": 4,
+    "STAND": 3,
+    "ALLEG": 2,
+    "APPRR": 1,
+}
+LS_BEFORE = {
+    "E1": {"C2": 1},
+    "C2": {"C1": 70, "V2": 15, "": 15},
+    "C1": {"V2": 20, "L2": 10, "": 70},
+}
 CIN = {"N1": 63, "N2": 3, "N3": 3, "N4": 8, "N5": 15, "N6": 2, "N7": 1, "N8": 5}
 IN_AREA = {"PR0": 0.9, "PR1": 0.88, "PR4": 0.55}
 OUT_OF_AREA = ("LE", "NG", "DE", "CV", "B", "S", "NN", "WS")
@@ -224,8 +294,11 @@ class DemoPlan:
         return [c for c in self.looked_after if not any(a.end is None for a in c.allocations)]
 
     def iros(self, *, active: bool = True) -> list[int]:
-        return [i for i, s in enumerate(self.staff)
-                if s.role == Role.IRO and (s.left_on is None) == active]
+        return [
+            i
+            for i, s in enumerate(self.staff)
+            if s.role == Role.IRO and (s.left_on is None) == active
+        ]
 
 
 @dataclass
@@ -274,38 +347,57 @@ def _postcode(rng: random.Random, in_area: bool) -> str:
     return f"{area} {rng.randint(1, 9)}{rng.choice(INWARD)}{rng.choice(INWARD)}"
 
 
-def _new_child(rng: random.Random, dob: date, *, uasc: bool = False, like: ChildPlan | None = None
-               ) -> ChildPlan:
+def _new_child(
+    rng: random.Random, dob: date, *, uasc: bool = False, siblings: list[ChildPlan] | None = None
+) -> ChildPlan:
+    """Sex, ethnicity and a name to match; siblings share an ethnicity and a surname."""
     sex = "M" if rng.random() < (0.9 if uasc else 0.55) else "F"
+    siblings = siblings or []
+    like = siblings[0] if siblings else None
     ethnicity = like.ethnicity if like else _pick(rng, UASC_ETHNICITY if uasc else ETHNICITY)
     pools = HERITAGE[ethnicity].split()  # mixed heritage: first name and surname may differ
     pool = rng.choice(pools)
-    last = like.last_name if like else rng.choice(NAMES[rng.choice(pools) if ethnicity[0] == "M"
-                                                         else pool][2])
+    last = (
+        like.last_name
+        if like
+        else rng.choice(NAMES[rng.choice(pools) if ethnicity[0] == "M" else pool][2])
+    )
     first = rng.choice(NAMES[pool][sex == "F"])
-    while like and first == like.first_name:
+    while first in {s.first_name for s in siblings}:
         first = rng.choice(NAMES[pool][sex == "F"])
     disability = rng.choices((True, False, None), (7, 91, 2))[0]
     return ChildPlan(first, last, dob, sex, ethnicity, disability=disability)
 
 
-def _last_working_day(day: date) -> date:
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
 def _plan_staff(rng: random.Random, today: date) -> list[StaffPlan]:
     iro = "Independent Reviewing Officer"
-    staff = [StaffPlan(f"iro{i + 1 if i else ''}@demo.example", name, Role.IRO, iro, Decimal(fte))
-             for i, (name, fte) in enumerate(IROS)]
-    left_on = _last_working_day(today - timedelta(days=rng.randint(300, 420)))
-    staff.append(StaffPlan(f"iro{len(IROS) + 1}@demo.example", LEAVER[0], Role.IRO, iro,
-                           Decimal(LEAVER[1]), left_on))
-    staff += [StaffPlan(f"manager{i + 1 if i else ''}@demo.example", name, Role.MANAGER,
-                        "IRO Service Manager") for i, name in enumerate(MANAGERS)]
-    staff += [StaffPlan(f"admin{i + 1 if i else ''}@demo.example", name, Role.ADMIN,
-                        "Business Support Officer") for i, name in enumerate(ADMINS)]
+    staff = [
+        StaffPlan(f"iro{i + 1 if i else ''}@demo.example", name, Role.IRO, iro, Decimal(fte))
+        for i, (name, fte) in enumerate(IROS)
+    ]
+    left_on = subtract_working_days(today - timedelta(days=rng.randint(300, 420)), 1)
+    staff.append(
+        StaffPlan(
+            f"iro{len(IROS) + 1}@demo.example",
+            LEAVER[0],
+            Role.IRO,
+            iro,
+            Decimal(LEAVER[1]),
+            left_on,
+        )
+    )
+    staff += [
+        StaffPlan(
+            f"manager{i + 1 if i else ''}@demo.example", name, Role.MANAGER, "IRO Service Manager"
+        )
+        for i, name in enumerate(MANAGERS)
+    ]
+    staff += [
+        StaffPlan(
+            f"admin{i + 1 if i else ''}@demo.example", name, Role.ADMIN, "Business Support Officer"
+        )
+        for i, name in enumerate(ADMINS)
+    ]
     return staff
 
 
@@ -319,50 +411,71 @@ def _legal_status(rng: random.Random, place: str, age: int, days: int, uasc: boo
         return rng.choice(("C2", "V2"))
     if place in ("R5", "K1"):
         return rng.choice(("J1", "J1", "C2"))
-    if days <= 8:
-        return _pick(rng, {"V2": 50, "C1": 35, "L2": 15})
     if place[0] == "U" and age <= 5 and days >= 180 and rng.random() < 0.15:
         return "E1"  # placement order, waiting for adopters
-    weights = ({"C1": 60, "C2": 10, "V2": 30} if days <= 182 else
-               {"C1": 40, "C2": 45, "V2": 15} if days <= 365 else {"C1": 3, "C2": 89, "V2": 8})
+    weights = (
+        {"V2": 50, "C1": 35, "L2": 15}
+        if days <= 8
+        else {"C1": 60, "C2": 10, "V2": 30}
+        if days <= 182
+        else {"C1": 40, "C2": 45, "V2": 15}
+        if days <= 365
+        else {"C1": 3, "C2": 89, "V2": 8}
+    )
     if place == "P1":
-        weights["V2"] = 0
-    if place == "K2" and age >= 12:
-        weights["J1"] = 8
+        weights["V2"] = 0  # placed with parents only under an order
+    if place == "K2" and age >= 12 and days <= 365:
+        weights["J1"] = 15  # remanded
     return _pick(rng, weights)
-
-
-def _ls_before(rng: random.Random, ls: str) -> str | None:
-    if ls == "E1":
-        return "C2"
-    if ls == "C2":
-        return rng.choices(("C1", "V2", None), (70, 15, 15))[0]
-    if ls == "C1":
-        return rng.choices(("V2", "L2", None), (20, 10, 70))[0]
-    return None
 
 
 def _placement(rng: random.Random, place: str, provider: str, home: str) -> dict:
     if place == "P1" and home:
-        return {"place": place, "provider": provider, "postcode": home,
-                "in_area": home.startswith("DC"), "urn": ""}
+        return {
+            "place": place,
+            "provider": provider,
+            "postcode": home,
+            "in_area": home.startswith("DC"),
+            "urn": "",
+        }
     in_area = rng.random() < IN_AREA.get(provider, 0.5)
     urn = f"SC{rng.randint(100000, 999999)}" if place in ("K1", "K2", "S1", "resi") else ""
-    return {"place": place, "provider": provider, "postcode": _postcode(rng, in_area),
-            "in_area": in_area, "urn": urn}
+    return {
+        "place": place,
+        "provider": provider,
+        "postcode": _postcode(rng, in_area),
+        "in_area": in_area,
+        "urn": urn,
+    }
 
 
 def _earlier_placement(rng: random.Random, age: int) -> tuple[str, str]:
     if age < 10:
         options = {("U6", "PR1"): 50, ("U6", "PR4"): 25, ("U3", "PR1"): 10, ("U4", "PR1"): 5}
     else:
-        options = {("U6", "PR1"): 35, ("U6", "PR4"): 25, ("K2", "PR4"): 20, ("K2", "PR1"): 8,
-                   ("U3", "PR1"): 6, ("resi", "PR4"): 6 if age >= 16 else 0}
+        options = {
+            ("U6", "PR1"): 35,
+            ("U6", "PR4"): 25,
+            ("K2", "PR4"): 20,
+            ("K2", "PR1"): 8,
+            ("U3", "PR1"): 6,
+            ("resi", "PR4"): 6 if age >= 16 else 0,
+        }
     return rng.choices(list(options), list(options.values()))[0]
 
 
-def _period(rng: random.Random, *, start: date, end: date | None, rec: str, final: tuple,
-            dob: date, home: str, cin: str, today: date) -> PeriodPlan:
+def _period(
+    rng: random.Random,
+    *,
+    start: date,
+    end: date | None,
+    rec: str,
+    final: tuple,
+    dob: date,
+    home: str,
+    cin: str,
+    today: date,
+) -> PeriodPlan:
     """A period of care with 1-4 episodes ending in `final` (legal status, placement, provider)."""
     ls, place, provider = final
     adoption = place[0] == "A"
@@ -371,7 +484,7 @@ def _period(rng: random.Random, *, start: date, end: date | None, rec: str, fina
     k = 1 if span < 30 else rng.choices((1, 2, 3, 4), (45, 30, 17, 8))[0]
     k = min(max(k, 2) if ls == "E1" or adoption else k, available + 1)
     path = [ls]
-    while len(path) < k and (before := _ls_before(rng, path[0])):
+    while len(path) < k and (before := _pick(rng, LS_BEFORE.get(path[0], {"": 1}))):
         path.insert(0, before)
     counts = [1] * len(path)
     if adoption and k > len(path):
@@ -385,6 +498,8 @@ def _period(rng: random.Random, *, start: date, end: date | None, rec: str, fina
             kinds.append("P")
         elif i == k - 1 and adoption:
             kinds.append("B" if place in ("A3", "A5") else "T")
+        elif place == "P1":  # never placed with parents while accommodated under s20
+            kinds.append("T")
         else:
             kinds.append("T" if rng.random() < 0.2 else "L")
     age = _age(dob, start)
@@ -407,11 +522,32 @@ def _period(rng: random.Random, *, start: date, end: date | None, rec: str, fina
         code = where["place"]
         if code == "resi":
             code = "K3" if codes.collection_year(day) >= 2023 else "H5"
-        rpc = ("" if kind in "SL" else "PLACE" if kind == "B" else
-               "CARPL" if adoption and day == starts[-1] else _pick(rng, PLACE_CHANGE))
-        episodes.append(EpisodePlan(
-            day, kind, status, code, where["provider"], where["postcode"], home, where["in_area"],
-            "" if code == "H5" else where["urn"], cin, rpc))
+            if kind == "L" and code != episodes[-1].place:
+                kind = "B"  # H5 ended in 2023-24: the same home, now supported accommodation
+        rpc = (
+            ""
+            if kind in "SL"
+            else "PLACE"
+            if kind == "B"
+            else "CARPL"
+            if adoption and day == starts[-1]
+            else _pick(rng, PLACE_CHANGE)
+        )
+        episodes.append(
+            EpisodePlan(
+                day,
+                kind,
+                status,
+                code,
+                where["provider"],
+                where["postcode"],
+                home,
+                where["in_area"],
+                "" if code == "H5" else where["urn"],
+                cin,
+                rpc,
+            )
+        )
     for earlier, later in zip(episodes, episodes[1:], strict=False):
         earlier.end, earlier.rec = later.start, "X1"
     if end:
@@ -429,87 +565,148 @@ def _final_place(rng: random.Random, group: str, provider: str, age: int) -> str
     return group
 
 
-def _plan_looked_after(rng: random.Random, n: int, today: date) -> tuple[list, list, list]:
-    """Children looked after on `today`: (children, sibling groups, children not yet allocated)."""
+def _stock_units(rng: random.Random, n: int) -> tuple[list[int], set, list[list[int]], list]:
+    """Ages on `today`, which are UASC, sibling groups (about 20%) and who waits for an IRO."""
     ages = [rng.randint(*band) for band in _quota(AGE_BANDS, n)]
     rng.shuffle(ages)
-    older = [i for i, a in enumerate(ages) if a >= 16] + [i for i, a in enumerate(ages) if a == 15]
-    uasc = set(older[: round(n * 0.05)])
+    uasc_count = round(n * 0.05)  # mostly 16 and over
+    older = [i for i, a in enumerate(ages) if a >= 16][: round(uasc_count * 0.8)]
+    uasc = set(older + [i for i, a in enumerate(ages) if a in (14, 15)][: uasc_count - len(older)])
     free = [i for i in range(n) if i not in uasc]
     rng.shuffle(free)
     groups, grouped = [], set()
     for i in free:
         if len(grouped) >= n * 0.2:
             break
-        if i in grouped:
-            continue
         near = [j for j in free if j != i and j not in grouped and abs(ages[j] - ages[i]) <= 7]
-        members = [i, *near[: rng.choice((1, 1, 2))]]
-        if len(members) > 1:
-            groups.append(members)
-            grouped.update(members)
+        if i not in grouped and near:
+            groups.append([i, *near[: rng.choice((1, 1, 2))]])
+            grouped.update(groups[-1])
     waiting = [i for i in free if i not in grouped and ages[i] >= 1][: min(4, n // 10)]
-    units = groups + [[i] for i in range(n) if i not in grouped]
-    children: list[ChildPlan] = [None] * n  # type: ignore[list-item]
-    starts: dict[int, date] = {}
-    for unit in units:
-        for i in unit:
-            like = children[unit[0]] if i != unit[0] else None
-            children[i] = _new_child(rng, _dob(rng, ages[i], today), uasc=i in uasc, like=like)
-        dob = max(children[i].dob for i in unit)
-        days = (today - dob).days
-        if unit[0] in waiting:
-            pos = waiting.index(unit[0])
-            wait = rng.randint(1, 5) if pos < len(waiting) / 2 else rng.randint(6, 10)
-            start = subtract_working_days(today, wait)
-        elif unit[0] in uasc:
-            arrived = max(dob + relativedelta(years=14), today - timedelta(days=900))
-            start = today - timedelta(days=rng.randint(7, max(7, (today - arrived).days)))
-        else:
-            r = rng.random()
-            low, high = ((1, 365) if r < 0.12 else (366, 730) if r < 0.27 else
-                         (731, 1095) if r < 0.4 else (1096, 1460) if r < 0.52 else (1461, days))
-            back = rng.randint(low, high) if low <= high <= days else rng.randint(0, days)
-            start = today - timedelta(days=back)
-        for i in unit:
-            starts[i] = start
-            if i in uasc:
-                children[i].uasc_from = start
-    slots = _quota(SEED_PLACEMENTS, n)
-    finals: dict[int, tuple[str, str]] = {}
-    order = {"P1": 1, "foster": 2}  # the age-limited placements first; dict order, not set order
+    return ages, uasc, groups + [[i] for i in range(n) if i not in grouped], waiting
+
+
+def _stock_start(rng: random.Random, today: date, dob: date, *, uasc: bool) -> date:
+    """When a child looked after on `today` (or a sibling group, youngest `dob`) came into care."""
+    if uasc:  # arrived in the UK aged 14 or over, in the last two and a half years
+        arrived = max(dob + relativedelta(years=14), today - timedelta(days=900))
+        return today - timedelta(days=rng.randint(7, max(7, (today - arrived).days)))
+    days, r = (today - dob).days, rng.random()
+    low, high = (
+        (1, 365)
+        if r < 0.12
+        else (366, 730)
+        if r < 0.27
+        else (731, 1095)
+        if r < 0.4
+        else (1096, 1460)
+        if r < 0.52
+        else (1461, days)
+    )
+    return today - timedelta(
+        days=rng.randint(low, high) if low <= high <= days else rng.randint(0, days)
+    )
+
+
+def _stock_placements(
+    rng: random.Random, ages: list[int], uasc: set, waiting: list[int], days_in_care: list[int]
+) -> dict[int, tuple[str, str]]:
+    """Placement (type, provider) on `today` per child, in the proportions of the seed's table."""
+    n, finals = len(ages), {}
+    slots = Counter(_quota(SEED_PLACEMENTS, n))
+    order = {"P1": 1, "foster": 2}  # age-limited placements first (dict order, never set order)
     for group, provider in sorted(SEED_PLACEMENTS, key=lambda s: order.get(s[0], 0)):
-        for _ in range(slots.count((group, provider))):
-            if group in ("foster", "P1"):
-                pool = [i for i in range(n) if i not in finals and not (group == "P1" and i in uasc)]
-            elif group == "adoption":
-                pool = [i for i in range(n) if i not in finals and ages[i] <= 4 and i not in waiting
-                        and (today - starts[i]).days >= 90]
-            else:
-                pool = [i for i in range(n) if i not in finals and ages[i] >= MIN_AGE.get(group, 0)
-                        and (group != "R3" or ages[i] in (0, 15, 16, 17))]
+        for _ in range(slots[group, provider]):
+            pool = [
+                i
+                for i in range(n)
+                if i not in finals
+                and (
+                    i not in uasc
+                    if group == "P1"
+                    else ages[i] <= 4 and i not in waiting and days_in_care[i] >= 90
+                    if group == "adoption"
+                    else ages[i] in (0, 15, 16, 17)
+                    if group == "R3"
+                    else ages[i] >= MIN_AGE.get(group, 0)
+                )
+            ]
             if not pool:
                 pool, group, provider = [i for i in range(n) if i not in finals], "foster", "PR1"
             weights = [4 if i in uasc and group in ("P2", "resi", "K2") else 1 for i in pool]
             i = rng.choices(pool, weights)[0]
             finals[i] = (_final_place(rng, group, provider, ages[i]), provider)
+    return finals
+
+
+def _plan_looked_after(rng: random.Random, n: int, today: date) -> tuple[list, list, list]:
+    """Children looked after on `today`: (children, units of siblings or one, waiting ones)."""
+    ages, uasc, units, waiting = _stock_units(rng, n)
+    children: list[ChildPlan] = [None] * n  # type: ignore[list-item]
+    starts = [today] * n
     for unit in units:
-        home = _postcode(rng, rng.random() < 0.8) if unit[0] not in uasc else ""
+        for i in unit:
+            children[i] = _new_child(
+                rng,
+                _dob(rng, ages[i], today),
+                uasc=i in uasc,
+                siblings=[children[j] for j in unit if children[j]],
+            )
+        if unit[0] in waiting:  # came into care 1-10 working days ago, half over the target
+            late = waiting.index(unit[0]) >= len(waiting) / 2
+            start = subtract_working_days(today, rng.randint(6, 10) if late else rng.randint(1, 5))
+        else:
+            start = _stock_start(
+                rng, today, max(children[i].dob for i in unit), uasc=unit[0] in uasc
+            )
+        for i in unit:
+            starts[i] = start
+            children[i].uasc_from = start if i in uasc else None
+    days_in_care = [(today - start).days for start in starts]
+    finals = _stock_placements(rng, ages, uasc, waiting, days_in_care)
+    for unit in units:
+        home = "" if unit[0] in uasc else _postcode(rng, rng.random() < 0.8)
         cin = "N8" if unit[0] in uasc else _pick(rng, CIN)
         for i in unit:
             child, (place, provider) = children[i], finals[i]
-            days = (today - starts[i]).days
-            ls = _legal_status(rng, place, ages[i], days, i in uasc)
-            child.periods.append(_period(rng, start=starts[i], end=None, rec="", final=(
-                ls, place, provider), dob=child.dob, home=home, cin=cin, today=today))
+            ls = _legal_status(rng, place, ages[i], days_in_care[i], i in uasc)
+            child.periods.append(
+                _period(
+                    rng,
+                    start=starts[i],
+                    end=None,
+                    rec="",
+                    final=(ls, place, provider),
+                    dob=child.dob,
+                    home=home,
+                    cin=cin,
+                    today=today,
+                )
+            )
             earlier_end = starts[i] - timedelta(days=rng.randint(60, 700))
             earlier_start = earlier_end - timedelta(days=rng.randint(14, 400))
-            if (len(unit) == 1 and i not in uasc and i not in waiting and rng.random() < 0.06
-                    and earlier_start > child.dob):
-                child.periods.insert(0, _period(
-                    rng, start=earlier_start, end=earlier_end, rec=_pick(
-                        rng, {"E4A": 7, "E4B": 2, "E8": 1}), final=("V2", "U6", "PR1"),
-                    dob=child.dob, home=home, cin=cin, today=today))
+            if (
+                len(unit) == 1
+                and i not in uasc
+                and i not in waiting
+                and rng.random() < 0.06
+                and earlier_start > child.dob
+            ):  # an earlier period: went home, came back
+                rec = _pick(rng, {"E4A": 7, "E4B": 2, "E8": 1})
+                child.periods.insert(
+                    0,
+                    _period(
+                        rng,
+                        start=earlier_start,
+                        end=earlier_end,
+                        rec=rec,
+                        final=("V2", "U6", "PR1"),
+                        dob=child.dob,
+                        home=home,
+                        cin=cin,
+                        today=today,
+                    ),
+                )
     return children, [[children[i] for i in u] for u in units], [children[i] for i in waiting]
 
 
@@ -520,7 +717,8 @@ def _plan_ceased(rng: random.Random, n: int, today: date) -> list[ChildPlan]:
     children = []
     for _ in range(count):
         rec, _w, young, old, shortest, longest, uasc_pct, finals = reasons[
-            _pick(rng, {row[0]: row[1] for row in CEASED})]
+            _pick(rng, {row[0]: row[1] for row in CEASED})
+        ]
         end = today - timedelta(days=rng.randint(1, HISTORY_YEARS * 365))
         age = rng.randint(young, old)
         dob = end - relativedelta(years=18) if age == 18 else _dob(rng, age, end)
@@ -534,33 +732,57 @@ def _plan_ceased(rng: random.Random, n: int, today: date) -> list[ChildPlan]:
         if uasc:
             ls, child.uasc_from, child.uasc_ceased = "V2", start, end
         home = "" if uasc else _postcode(rng, rng.random() < 0.8)
-        child.periods.append(_period(rng, start=start, end=end, rec=rec, final=(
-            ls, place, provider), dob=dob, home=home, cin="N8" if uasc else _pick(rng, CIN),
-            today=today))
+        child.periods.append(
+            _period(
+                rng,
+                start=start,
+                end=end,
+                rec=rec,
+                final=(ls, place, provider),
+                dob=dob,
+                home=home,
+                cin="N8" if uasc else _pick(rng, CIN),
+                today=today,
+            )
+        )
         children.append(child)
     return children
 
 
-def _closed_allocations(rng: random.Random, plan_staff: list[StaffPlan], period: PeriodPlan,
-                        iro: int | None = None) -> list[AllocationPlan]:
-    """The allocations of an ended period: maybe the IRO who left, reallocated on leaving."""
+def _period_allocations(
+    rng: random.Random, plan_staff: list[StaffPlan], period: PeriodPlan, iro: int | None = None
+) -> list[AllocationPlan]:
+    """A period's allocations: within 5 working days of its start, perhaps first to the IRO who
+    left and then, from the day they left, to `iro` (or one picked in proportion to FTE)."""
     active = [i for i, s in enumerate(plan_staff) if s.role == Role.IRO and s.left_on is None]
     leaver = next(i for i, s in enumerate(plan_staff) if s.left_on)
     left_on = plan_staff[leaver].left_on
     end = period.end or date.max
-    iro = iro if iro is not None else rng.choices(active, [float(plan_staff[i].fte) for i in active])[0]
+    iro = (
+        iro
+        if iro is not None
+        else rng.choices(active, [float(plan_staff[i].fte) for i in active])[0]
+    )
     start = min(add_working_days(period.start, rng.choice(ALLOCATION_DELAYS)), end)
     ceased = "" if period.end is None else "Ceased to be looked after"
     if start < left_on and rng.random() < 1 / 8.8:  # the leaver's share of 8.8 FTE
         if end <= left_on:
             return [AllocationPlan(leaver, start, period.end, ceased)]
-        return [AllocationPlan(leaver, start, left_on),
-                AllocationPlan(iro, left_on, period.end, "IRO left the service")]
+        return [
+            AllocationPlan(leaver, start, left_on),
+            AllocationPlan(iro, left_on, period.end, "IRO left the service"),
+        ]
     return [AllocationPlan(iro, start, period.end, ceased)]
 
 
-def _plan_allocations(rng: random.Random, staff: list[StaffPlan], units: list[list[ChildPlan]],
-                      waiting: list[ChildPlan], ceased: list[ChildPlan], today: date) -> None:
+def _plan_allocations(
+    rng: random.Random,
+    staff: list[StaffPlan],
+    units: list[list[ChildPlan]],
+    waiting: list[ChildPlan],
+    ceased: list[ChildPlan],
+    today: date,
+) -> None:
     """Open allocations in proportion to FTE, siblings together; closed ones for history."""
     active = [i for i, s in enumerate(staff) if s.role == Role.IRO and s.left_on is None]
     load = dict.fromkeys(active, 0)
@@ -568,18 +790,21 @@ def _plan_allocations(rng: random.Random, staff: list[StaffPlan], units: list[li
     for unit in units:
         for child in unit:
             for period in child.periods[:-1]:
-                child.allocations += _closed_allocations(rng, staff, period)
+                child.allocations += _period_allocations(rng, staff, period)
         if id(unit[0]) in waiting_ids:
             continue
-        iro = min(active, key=lambda i: (load[i] + len(unit)) / float(staff[i].fte)
-                  * rng.uniform(0.95, 1.05))
+        iro = min(
+            active,
+            key=lambda i: (load[i] + len(unit)) / float(staff[i].fte) * rng.uniform(0.95, 1.05),
+        )
         load[iro] += len(unit)
-        shared = _closed_allocations(rng, staff, unit[0].current_period, iro)
+        shared = _period_allocations(rng, staff, unit[0].current_period, iro)
         for child in unit:
-            child.allocations += [AllocationPlan(a.iro, min(a.start, today), a.end, a.reason)
-                                  for a in shared]
+            child.allocations += [
+                AllocationPlan(a.iro, min(a.start, today), a.end, a.reason) for a in shared
+            ]
     for child in ceased:
-        child.allocations += _closed_allocations(rng, staff, child.periods[-1])
+        child.allocations += _period_allocations(rng, staff, child.periods[-1])
 
 
 def plan_demo(*, children: int, seed: int, today: date) -> DemoPlan:
@@ -600,8 +825,13 @@ def plan_demo(*, children: int, seed: int, today: date) -> DemoPlan:
     for child in everyone:  # the same checks Episode.clean makes, cheaply
         for period in child.periods:
             for e in period.episodes:
-                for name, value in (("RNE", e.rne), ("LS", e.ls), ("PLACE", e.place),
-                                    ("PLACE_PROVIDER", e.provider), ("REASON_PLACE_CHANGE", e.rpc)):
+                for name, value in (
+                    ("RNE", e.rne),
+                    ("LS", e.ls),
+                    ("PLACE", e.place),
+                    ("PLACE_PROVIDER", e.provider),
+                    ("REASON_PLACE_CHANGE", e.rpc),
+                ):
                     assert not value or value in codes.codes_on(name, e.start), (child.ref, e)
                 assert not e.rec or e.rec in codes.codes_on("REC", e.end), (child.ref, e)
     return plan
@@ -609,51 +839,127 @@ def plan_demo(*, children: int, seed: int, today: date) -> DemoPlan:
 
 def insert_plan(plan: DemoPlan) -> DemoSummary:
     """Write a plan with bulk_create (call inside a transaction); sets the plan's pk fields."""
-    password = make_password(DEMO_PASSWORD)
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design
+    joined = timezone.make_aware(datetime(plan.today.year - HISTORY_YEARS - 1, 4, 1, 9))
     groups = {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
-    users = User.objects.bulk_create([
-        User(email=s.email, full_name=s.full_name, job_title=s.job_title, fte=s.fte,
-             left_on=s.left_on, is_active=s.left_on is None, password=password)
-        for s in plan.staff])
-    User.groups.through.objects.bulk_create([
-        User.groups.through(user_id=u.pk, group_id=groups[s.role].pk)
-        for u, s in zip(users, plan.staff, strict=True)])
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=s.email,
+                full_name=s.full_name,
+                job_title=s.job_title,
+                fte=s.fte,
+                left_on=s.left_on,
+                is_active=s.left_on is None,
+                password=password,
+                date_joined=joined,
+            )
+            for s in plan.staff
+        ]
+    )
+    User.groups.through.objects.bulk_create(
+        [
+            User.groups.through(user_id=u.pk, group_id=groups[s.role].pk)
+            for u, s in zip(users, plan.staff, strict=True)
+        ]
+    )
     for user, staff in zip(users, plan.staff, strict=True):
         staff.pk = user.pk
     by = next(u for u, s in zip(users, plan.staff, strict=True) if s.role == Role.MANAGER)
     audit = {"created_by": by, "modified_by": by}
-    rows = Child.objects.bulk_create([Child(
-        child_ref=c.ref, first_name=c.first_name, last_name=c.last_name, date_of_birth=c.dob,
-        sex=c.sex, ethnicity=c.ethnicity, disability=c.disability, uasc_from=c.uasc_from,
-        uasc_ceased=c.uasc_ceased, **audit) for c in plan.children], batch_size=BATCH)
+    rows = Child.objects.bulk_create(
+        [
+            Child(
+                child_ref=c.ref,
+                first_name=c.first_name,
+                last_name=c.last_name,
+                date_of_birth=c.dob,
+                sex=c.sex,
+                ethnicity=c.ethnicity,
+                disability=c.disability,
+                uasc_from=c.uasc_from,
+                uasc_ceased=c.uasc_ceased,
+                **audit,
+            )
+            for c in plan.children
+        ],
+        batch_size=BATCH,
+    )
     for child, row in zip(plan.children, rows, strict=True):
         child.pk = row.pk
     periods = [(c, p) for c in plan.children for p in c.periods]
-    rows = PeriodOfCare.objects.bulk_create([PeriodOfCare(
-        child_id=c.pk, start_date=p.start, end_date=p.end, reason_ceased=p.rec, **audit)
-        for c, p in periods], batch_size=BATCH)
+    rows = PeriodOfCare.objects.bulk_create(
+        [
+            PeriodOfCare(
+                child_id=c.pk, start_date=p.start, end_date=p.end, reason_ceased=p.rec, **audit
+            )
+            for c, p in periods
+        ],
+        batch_size=BATCH,
+    )
     for (_child, period), row in zip(periods, rows, strict=True):
         period.pk = row.pk
-    Episode.objects.bulk_create([Episode(
-        child_id=c.pk, period_id=p.pk, start_date=e.start, reason_new_episode=e.rne,
-        legal_status=e.ls, cin=e.cin, placement_type=e.place, placement_provider=e.provider,
-        placement_postcode=e.placement_postcode, home_postcode=e.home_postcode,
-        in_area=e.in_area, urn=e.urn, end_date=e.end, reason_ceased=e.rec,
-        reason_place_change=e.rpc, **audit) for c, p in periods for e in p.episodes],
-        batch_size=BATCH)
-    Allocation.objects.bulk_create([Allocation(
-        child_id=c.pk, iro_id=plan.staff[a.iro].pk, start_date=a.start, end_date=a.end,
-        reason=a.reason, **audit) for c in plan.children for a in c.allocations], batch_size=BATCH)
+    Episode.objects.bulk_create(
+        [
+            Episode(
+                child_id=c.pk,
+                period_id=p.pk,
+                start_date=e.start,
+                reason_new_episode=e.rne,
+                legal_status=e.ls,
+                cin=e.cin,
+                placement_type=e.place,
+                placement_provider=e.provider,
+                placement_postcode=e.placement_postcode,
+                home_postcode=e.home_postcode,
+                in_area=e.in_area,
+                urn=e.urn,
+                end_date=e.end,
+                reason_ceased=e.rec,
+                reason_place_change=e.rpc,
+                **audit,
+            )
+            for c, p in periods
+            for e in p.episodes
+        ],
+        batch_size=BATCH,
+    )
+    Allocation.objects.bulk_create(
+        [
+            Allocation(
+                child_id=c.pk,
+                iro_id=plan.staff[a.iro].pk,
+                start_date=a.start,
+                end_date=a.end,
+                reason=a.reason,
+                **audit,
+            )
+            for c in plan.children
+            for a in c.allocations
+        ],
+        batch_size=BATCH,
+    )
     pks = {c.ref: c.pk for c in plan.children}
     through = Child.siblings.through
-    through.objects.bulk_create([
-        through(from_child_id=pks[a], to_child_id=pks[b])
-        for group in plan.sibling_groups for a in group for b in group if a != b], batch_size=BATCH)
+    through.objects.bulk_create(
+        [
+            through(from_child_id=pks[a], to_child_id=pks[b])
+            for group in plan.sibling_groups
+            for a in group
+            for b in group
+            if a != b
+        ],
+        batch_size=BATCH,
+    )
     active = plan.iros()
     return DemoSummary(
-        plan=plan, looked_after=len(plan.looked_after), unallocated=len(plan.unallocated),
-        ceased=sum(1 for c in plan.children if not c.current_period), iros=len(active),
-        fte=sum((plan.staff[i].fte for i in active), Decimal("0")))
+        plan=plan,
+        looked_after=len(plan.looked_after),
+        unallocated=len(plan.unallocated),
+        ceased=sum(1 for c in plan.children if not c.current_period),
+        iros=len(active),
+        fte=sum((plan.staff[i].fte for i in active), Decimal("0")),
+    )
 
 
 def build_demo_authority(*, children: int, seed: int, today: date) -> DemoSummary:

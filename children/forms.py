@@ -2,15 +2,14 @@
 
 from datetime import date
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Size, Submit
 from django import forms
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from children import codes
 from children.models import Child, Sex
-from iro_service.forms import GovDateField
+from iro_service.forms import GovDateField, page_helper
 from iro_service.models import User
 
 
@@ -149,8 +148,7 @@ class ChildEditForm(ChildDetailsForm):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.instance_pk = child.pk
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             *self.detail_layout(), "version", Submit("submit", "Save changes")
         )
 
@@ -192,8 +190,7 @@ class ChildAdmitForm(ChildDetailsForm, EpisodeFieldsMixin):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Fieldset(*self.detail_layout(), legend="The child", legend_size=Size.MEDIUM),
             Fieldset(
                 Field("start_date"),
@@ -238,8 +235,7 @@ class EpisodeForm(EpisodeFieldsMixin):
             (c, t) for c, t in codes.current_choices("RNE") if (c == "S") != looked_after
         ]
         self.fields["reason_new_episode"].choices = rne
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field("start_date"),
             Field.select("reason_new_episode"),
             *self.episode_layout(),
@@ -267,8 +263,7 @@ class PeriodEndForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field("end_date"),
             Field.select("reason_ceased"),
             Submit("submit", "Record end of care", css_class="govuk-button--warning"),
@@ -307,8 +302,7 @@ class AllocationForm(forms.Form):
             .annotate(caseload=Count("allocations", filter=Q(allocations__end_date=None)))
             .order_by("full_name")
         )
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field.select("iro"),
             Field("start_date"),
             Field.text("reason"),
@@ -325,8 +319,7 @@ class ArchiveForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field.text("reason"),
             Submit("submit", "Archive record", css_class="govuk-button--warning"),
         )

@@ -8,8 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -26,7 +25,6 @@ from children.forms import (
 )
 from children.models import Child, Episode
 from iro_service.forms import add_service_errors
-from iro_service.models import User
 
 
 @permission_required(access.VIEW_ALL, raise_exception=True)
@@ -102,7 +100,9 @@ def child_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def child_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = access.changeable_child_for(request.user, public_id, request=request, action="child.update")
+    child = access.changeable_child_for(
+        request.user, public_id, request=request, action="child.update"
+    )
     form = ChildEditForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in ChildEditForm.detail_fields}
@@ -142,7 +142,9 @@ def child_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def episode_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = access.changeable_child_for(request.user, public_id, request=request, action="episode.create")
+    child = access.changeable_child_for(
+        request.user, public_id, request=request, action="episode.create"
+    )
     looked_after = Episode.objects.open().filter(child=child).exists()
     form = EpisodeForm(request.POST or None, looked_after=looked_after)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +183,9 @@ def episode_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def period_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = access.changeable_child_for(request.user, public_id, request=request, action="period.end")
+    child = access.changeable_child_for(
+        request.user, public_id, request=request, action="period.end"
+    )
     form = PeriodEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,16 +248,3 @@ def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "title": "Archive this record",
         },
     )
-
-
-def iro_caseloads() -> list[User]:
-    """Active IROs with their open caseload counts, for managers."""
-    return list(
-        User.objects.iros()
-        .active()
-        .annotate(caseload=Count("allocations", filter=Q(allocations__end_date=None)))
-        .order_by("full_name")
-    )
-
-
-_add_service_errors = add_service_errors  # TODO(lead): remove once every app imports iro_service.forms

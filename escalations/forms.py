@@ -2,25 +2,16 @@
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
 from escalations import rules
 from escalations.models import Area, AreaOfConcern, AreaOutcome, Escalation, Stage
-from iro_service.forms import GovDateField, YesNoField
+from iro_service.forms import GovDateField, YesNoField, page_helper
 from iro_service.models import User
 
 MAX_AREAS = 5
-
-
-def _helper(*fields: object) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
 
 
 def _today() -> dict[str, Any]:
@@ -46,7 +37,7 @@ class EscalationRaiseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"raised_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = page_helper(
             Field("raised_on"),
             Field.radios("formal", legend_size=Size.SMALL, inline=True),
             Field.textarea("summary", rows=4),
@@ -75,7 +66,7 @@ class AreaForm(forms.Form):
         self.fields["action_required"].error_messages["required"] = (
             f"Enter the action required for area of concern {number}"
         )
-        self.helper = _helper(
+        self.helper = page_helper(
             Field.select("area"),
             Field.textarea("description", rows=3),
             Field.textarea("action_required", rows=3),
@@ -133,7 +124,7 @@ class ResponseForm(VersionedForm):
     def __init__(self, *args: Any, escalation: Escalation, **kwargs: Any) -> None:
         kwargs.setdefault("initial", _today())
         super().__init__(*args, escalation=escalation, **kwargs)
-        self.helper = _helper(
+        self.helper = page_helper(
             "version",
             Field("on"),
             Field.text("responder_name", field_width=20),
@@ -166,7 +157,7 @@ class MoveForm(VersionedForm):
         self.fields["to_stage"].choices = [
             (stage, Stage(stage).label) for stage in rules.allowed_moves(escalation.stage)
         ]
-        self.helper = _helper(
+        self.helper = page_helper(
             "version",
             "stage",
             Field.radios("to_stage", legend_size=Size.SMALL),
@@ -228,7 +219,7 @@ class CloseForm(VersionedForm):
                 Field.textarea(f"note_{key}", rows=2),
             ]
         layout += [Field.textarea("outcome", rows=4), Field("closed_on")]
-        self.helper = _helper(*layout)
+        self.helper = page_helper(*layout)
 
     def area_outcomes(self) -> dict[str, tuple[str, str]]:
         data = self.cleaned_data
@@ -252,7 +243,7 @@ class ReopenForm(VersionedForm):
     def __init__(self, *args: Any, escalation: Escalation, **kwargs: Any) -> None:
         kwargs.setdefault("initial", _today())
         super().__init__(*args, escalation=escalation, **kwargs)
-        self.helper = _helper("version", Field("on"), Field.textarea("reason", rows=3))
+        self.helper = page_helper("version", Field("on"), Field.textarea("reason", rows=3))
 
 
 class EscalationFilterForm(forms.Form):

@@ -27,6 +27,10 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
         items.append(("Unallocated children", reverse("children:unallocated")))
     if user.has_perm("escalations.view_all_escalations"):
         items.append(("Escalations", reverse("escalations:list")))
+    if user.has_perm("children.view_allocated_children") or user.has_perm(
+        "children.view_all_children"
+    ):
+        items.append(("Independent Visitors", reverse("reviews:iv_list")))
     if user.has_perm("iro_service.manage_staff"):
         items.append(("Staff", reverse("staff:list")))
     path = request.path

@@ -3,6 +3,8 @@
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -49,7 +51,9 @@ class YesNoField(forms.TypedChoiceField):
         )
 
 
-def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+def add_service_errors(
+    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
     """Show a service's ValidationError on the form: on the named field where the form has it."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
@@ -57,3 +61,12 @@ def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[s
     for field, messages in error.message_dict.items():
         field = (aliases or {}).get(field, field)
         form.add_error(field if field in form.fields else None, messages)
+
+
+def page_helper(*fields: object) -> FormHelper:
+    """A crispy helper that renders only the fields: the page template owns the form tag."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper

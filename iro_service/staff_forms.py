@@ -2,12 +2,11 @@
 
 from decimal import Decimal
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from iro_service.forms import GovDateField
+from iro_service.forms import GovDateField, page_helper
 from iro_service.models import Role, User
 
 
@@ -49,8 +48,7 @@ class StaffForm(forms.ModelForm):
             self.initial["left_on"] = self.instance.left_on
         self.fields["fte"].help_text = "Required for IROs: 0.1 to 1.0"
         self.fields["is_active"].label = "Account is active"
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field.text("full_name", field_width=20),
             Field.text("email", field_width=20),
             Field.text("job_title", field_width=20),

@@ -10,7 +10,9 @@ from iro_service.models import User
 from reviews.models import Decision, Review
 
 
-def review_for(user: User, public_id: uuid.UUID, *, action: str, request: HttpRequest | None = None) -> Review:
+def review_for(
+    user: User, public_id: uuid.UUID, *, action: str, request: HttpRequest | None = None
+) -> Review:
     """The review `user` may act on, audited with its child; 404 if the child is not theirs."""
     review = (
         Review.objects.select_related("child", "period", "iro")
@@ -20,19 +22,34 @@ def review_for(user: User, public_id: uuid.UUID, *, action: str, request: HttpRe
     if review is None:
         existing = Review.objects.select_related("child").filter(public_id=public_id).first()
         if existing is not None:
-            audit_record(user=user, action=action, child=existing.child, allowed=False, obj=existing, request=request)
+            audit_record(
+                user=user,
+                action=action,
+                child=existing.child,
+                allowed=False,
+                obj=existing,
+                request=request,
+            )
         raise Http404("No review found")
     if not action.endswith(".view") and not child_access.can_change(user):
-        audit_record(user=user, action=action, child=review.child, allowed=False, obj=review, request=request)
+        audit_record(
+            user=user, action=action, child=review.child, allowed=False, obj=review, request=request
+        )
         raise Http404("No review found")
     if action.endswith(".view"):
         audit_record(user=user, action=action, child=review.child, obj=review, request=request)
     return review
 
 
-def decision_for(user: User, public_id: uuid.UUID, *, request: HttpRequest | None = None) -> Decision:
+def decision_for(
+    user: User, public_id: uuid.UUID, *, request: HttpRequest | None = None
+) -> Decision:
     """A review decision `user` may update, by way of its review's access."""
-    decision = Decision.objects.filter(public_id=public_id).values_list("review__public_id", flat=True).first()
+    decision = (
+        Decision.objects.filter(public_id=public_id)
+        .values_list("review__public_id", flat=True)
+        .first()
+    )
     if decision is None:
         raise Http404("No decision found")
     review = review_for(user, decision, action="decision.update", request=request)

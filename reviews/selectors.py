@@ -20,9 +20,7 @@ def with_review_status(children: ChildQuerySet) -> ChildQuerySet:
     """Annotate what the next-review rule needs, the latest RAG and the last oversight date."""
     period = PeriodOfCare.objects.open().filter(child=OuterRef("pk"))
     held_in_period = (
-        Review.objects.held()
-        .filter(child=OuterRef("pk"), period__end_date=None)
-        .values("child")
+        Review.objects.held().filter(child=OuterRef("pk"), period__end_date=None).values("child")
     )
     open_review = Review.objects.filter(
         child=OuterRef("pk"), status__in=[ReviewStatus.SCHEDULED, ReviewStatus.DRAFT]
@@ -88,7 +86,10 @@ def caseload_rows(children: ChildQuerySet, *, today: date, sort: str = "due") ->
     keys = {
         "due": lambda r: (r.next_due.due if r.next_due else far, r.child.last_name),
         "name": lambda r: (r.child.last_name, r.child.first_name),
-        "rag": lambda r: ({"red": 0, "amber": 1, "green": 2}.get(r.child.latest_rating or "", 3), r.child.last_name),
+        "rag": lambda r: (
+            {"red": 0, "amber": 1, "green": 2}.get(r.child.latest_rating or "", 3),
+            r.child.last_name,
+        ),
         "oversight": lambda r: (r.child.last_oversight_on or date.min, r.child.last_name),
     }
     return sorted(rows, key=keys.get(sort, keys["due"]))
@@ -111,17 +112,23 @@ class OversightSummary:
 
 def oversight_summary(child: Child, *, today: date) -> OversightSummary:
     """The child's RAG history, recent oversight notes and this quarter's minimum standard."""
-    ratings = list(child.rag_ratings.select_related("review", "set_by").order_by("-set_on", "-created_at")[:20])
-    notes = list(child.oversight_notes.select_related("author").order_by("-noted_on", "-created_at")[:10])
+    ratings = list(
+        child.rag_ratings.select_related("review", "set_by").order_by("-set_on", "-created_at")[:20]
+    )
+    notes = list(
+        child.oversight_notes.select_related("author").order_by("-noted_on", "-created_at")[:10]
+    )
     quarter_start, _ = rules.quarter_of(today)
     last = notes[0].noted_on if notes else None
     open_follow_up = next((r for r in ratings[:1] if r.followed_up_on is None), None)
-    return OversightSummary(ratings, notes, open_follow_up, bool(last and last >= quarter_start), last)
+    return OversightSummary(
+        ratings, notes, open_follow_up, bool(last and last >= quarter_start), last
+    )
 
 
 def reviews_for(child: Child) -> list[Review]:
     return list(
-        child.reviews.select_related("iro", "rag").annotate(
-            open_decisions=Count("decisions", filter=Q(decisions__status="open"))
-        ).order_by("-held_on", "-scheduled_for", "-created_at")
+        child.reviews.select_related("iro", "rag")
+        .annotate(open_decisions=Count("decisions", filter=Q(decisions__status="open")))
+        .order_by("-held_on", "-scheduled_for", "-created_at")
     )

@@ -22,9 +22,22 @@ from reviews.models import (
 )
 
 RECORD_FIELDS = (
-    "held_on", "format", "chair", "participation", "parents_view", "parents_one_to_one",
-    "sw_report_available", "carer_attended", "iv_attended", "advocate_attended", "other_attendees",
-    "consultation_papers", "monitoring", "summary", "late_reason", "late_reason_detail",
+    "held_on",
+    "format",
+    "chair",
+    "participation",
+    "parents_view",
+    "parents_one_to_one",
+    "sw_report_available",
+    "carer_attended",
+    "iv_attended",
+    "advocate_attended",
+    "other_attendees",
+    "consultation_papers",
+    "monitoring",
+    "summary",
+    "late_reason",
+    "late_reason_detail",
 )
 
 
@@ -66,16 +79,26 @@ def review_schedule(
     episode = Episode.objects.open().filter(child=child).first()
     if episode and not rules.reviews_required(episode.legal_status):
         raise ValidationError(
-            {"scheduled_for": f"Children on legal status {episode.legal_status} (short breaks) have no LAC reviews"}
+            {
+                "scheduled_for": f"Children on legal status {episode.legal_status} (short breaks) have no LAC reviews"
+            }
         )
     if scheduled_for.date() < period.start_date:
-        raise ValidationError({"scheduled_for": "The review must be after the child became looked after"})
+        raise ValidationError(
+            {"scheduled_for": "The review must be after the child became looked after"}
+        )
     due = review_due(period)
     allocation = Allocation.objects.open().filter(child=child).first()
     review = Review(
-        child=child, period=period, iro=allocation.iro if allocation else None, kind=due.kind.value,
-        due_date=due.due, counted_from=due.counted_from, scheduled_for=scheduled_for,
-        format=format, venue=venue,
+        child=child,
+        period=period,
+        iro=allocation.iro if allocation else None,
+        kind=due.kind.value,
+        due_date=due.due,
+        counted_from=due.counted_from,
+        scheduled_for=scheduled_for,
+        format=format,
+        venue=venue,
     )
     _stamp(review, by)
     review.full_clean(validate_constraints=False)
@@ -84,14 +107,18 @@ def review_schedule(
             review.save()
     except IntegrityError as exc:
         raise ValidationError(
-            {"scheduled_for": "This child already has a review scheduled: rearrange that one instead"}
+            {
+                "scheduled_for": "This child already has a review scheduled: rearrange that one instead"
+            }
         ) from exc
     audit_record(user=by, action="review.schedule", child=child, obj=review)
     return review
 
 
 @transaction.atomic
-def review_rearrange(*, by: User, review: Review, version: int, scheduled_for: datetime, reason: str) -> Review:
+def review_rearrange(
+    *, by: User, review: Review, version: int, scheduled_for: datetime, reason: str
+) -> Review:
     """Move a scheduled review to a new date and time, recording why."""
     review = _locked_review(review, version)
     if review.status != ReviewStatus.SCHEDULED:
@@ -105,8 +132,15 @@ def review_rearrange(*, by: User, review: Review, version: int, scheduled_for: d
     _stamp(review, by)
     review.save()
     audit_record(
-        user=by, action="review.rearrange", child=review.child, obj=review,
-        detail={"from": previous.isoformat() if previous else None, "to": scheduled_for.isoformat(), "reason": reason},
+        user=by,
+        action="review.rearrange",
+        child=review.child,
+        obj=review,
+        detail={
+            "from": previous.isoformat() if previous else None,
+            "to": scheduled_for.isoformat(),
+            "reason": reason,
+        },
     )
     return review
 
@@ -122,7 +156,9 @@ def review_cancel(*, by: User, review: Review, version: int, reason: str) -> Rev
     review.version += 1
     _stamp(review, by)
     review.save()
-    audit_record(user=by, action="review.cancel", child=review.child, obj=review, detail={"reason": reason})
+    audit_record(
+        user=by, action="review.cancel", child=review.child, obj=review, detail={"reason": reason}
+    )
     return review
 
 
@@ -155,9 +191,11 @@ def validate_record(review: Review, *, today: date) -> None:
         if review.participation:
             age = review.child.age_on(held)
             if review.participation == Participation.PN0 and age >= 4:
-                errors["participation"] = f"PN0 is only for children under 4: the child was {age} at the review"
+                errors["participation"] = (
+                    f"PN0 is only for children under 4: the child was {age} at the review"
+                )
             elif review.participation != Participation.PN0 and age < 4:
-                errors["participation"] = f"The child was under 4 at the review: choose PN0"
+                errors["participation"] = "The child was under 4 at the review: choose PN0"
     if errors:
         raise ValidationError(errors)
 
@@ -167,7 +205,11 @@ def review_record(*, by: User, review: Review, version: int, data: dict) -> Revi
     """Save the review's record as a draft; the IRO finalises it separately."""
     review = _locked_review(review, version)
     if review.status in (ReviewStatus.FINAL, ReviewStatus.CANCELLED):
-        raise ValidationError({"held_on": f"This review is {review.get_status_display().lower()} and cannot be changed"})
+        raise ValidationError(
+            {
+                "held_on": f"This review is {review.get_status_display().lower()} and cannot be changed"
+            }
+        )
     for field in RECORD_FIELDS:
         if field in data:
             setattr(review, field, data[field])
@@ -202,7 +244,11 @@ def review_finalise(
     if review.held_on is not None:
         # The due date is recounted from the reviews actually held before this one.
         due = review_due(review.period, before=review)
-        review.kind, review.due_date, review.counted_from = due.kind.value, due.due, due.counted_from
+        review.kind, review.due_date, review.counted_from = (
+            due.kind.value,
+            due.due,
+            due.counted_from,
+        )
     missing = {f: m for f, m in REQUIRED_TO_FINALISE.items() if getattr(review, f) in ("", None)}
     if review.sw_report_available is None:
         missing["sw_report_available"] = "Record whether the social worker's report was available"
@@ -223,21 +269,34 @@ def review_finalise(
     review.save()
     next_due = rules.next_review_due(
         period_start=review.period.start_date,
-        held_reviews=list(Review.objects.held().filter(period=review.period).values_list("held_on", flat=True)),
+        held_reviews=list(
+            Review.objects.held().filter(period=review.period).values_list("held_on", flat=True)
+        ),
     )
     try:
-        start, end = rules.rag_follow_up_window(rating=rating, finalised_on=today, next_review_due=next_due.due)
+        start, end = rules.rag_follow_up_window(
+            rating=rating, finalised_on=today, next_review_due=next_due.due
+        )
     except ValueError as exc:
         raise ValidationError({"rating": "Choose a rating: red, amber or green"}) from exc
     rag = RagRating(
-        child=review.child, review=review, rating=rating, set_on=today, set_by=by,
-        follow_up_from=start, follow_up_due=end, reason=rating_reason,
+        child=review.child,
+        review=review,
+        rating=rating,
+        set_on=today,
+        set_by=by,
+        follow_up_from=start,
+        follow_up_due=end,
+        reason=rating_reason,
     )
     _stamp(rag, by)
     rag.full_clean()
     rag.save()
     audit_record(
-        user=by, action="review.finalise", child=review.child, obj=review,
+        user=by,
+        action="review.finalise",
+        child=review.child,
+        obj=review,
         detail={"rating": rating, "late": review.is_late},
     )
     return review
@@ -258,9 +317,13 @@ def decision_add(*, by: User, review: Review, text: str, owner: str, due_date: d
 
 
 @transaction.atomic
-def decision_set_status(*, by: User, decision: Decision, status: str, completed_on: date | None) -> Decision:
+def decision_set_status(
+    *, by: User, decision: Decision, status: str, completed_on: date | None
+) -> Decision:
     """Track a decision to completion (done, or no longer needed)."""
-    decision = Decision.objects.select_for_update().select_related("review__child").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update().select_related("review__child").get(pk=decision.pk)
+    )
     if status != DecisionStatus.OPEN and completed_on is None:
         raise ValidationError({"completed_on": "Enter the date it was done"})
     decision.status = status
@@ -274,24 +337,36 @@ def decision_set_status(*, by: User, decision: Decision, status: str, completed_
 
 @transaction.atomic
 def oversight_note_add(
-    *, by: User, child: Child, noted_on: date, kind: str, text: str, follow_up_of: RagRating | None = None
+    *,
+    by: User,
+    child: Child,
+    noted_on: date,
+    kind: str,
+    text: str,
+    follow_up_of: RagRating | None = None,
 ) -> OversightNote:
     """Record the IRO's oversight of the child's plan; it may complete a RAG follow-up."""
     if noted_on > timezone.localdate():
         raise ValidationError({"noted_on": "The date must be today or in the past"})
-    in_care = PeriodOfCare.objects.filter(child=child, start_date__lte=noted_on).exclude(end_date__lt=noted_on)
+    in_care = PeriodOfCare.objects.filter(child=child, start_date__lte=noted_on).exclude(
+        end_date__lt=noted_on
+    )
     if not in_care.exists():
         raise ValidationError({"noted_on": "The child was not looked after on that date"})
     if follow_up_of is not None:
         follow_up_of = RagRating.objects.select_for_update().get(pk=follow_up_of.pk, child=child)
         if not (follow_up_of.follow_up_from <= noted_on <= follow_up_of.follow_up_due):
-            raise ValidationError({
-                "noted_on": (
-                    f"A follow-up of the {follow_up_of.get_rating_display().lower()} rating must be dated "
-                    f"between {follow_up_of.follow_up_from:%-d %B %Y} and {follow_up_of.follow_up_due:%-d %B %Y}"
-                )
-            })
-    note = OversightNote(child=child, author=by, noted_on=noted_on, kind=kind, text=text, follow_up_of=follow_up_of)
+            raise ValidationError(
+                {
+                    "noted_on": (
+                        f"A follow-up of the {follow_up_of.get_rating_display().lower()} rating must be dated "
+                        f"between {follow_up_of.follow_up_from:%-d %B %Y} and {follow_up_of.follow_up_due:%-d %B %Y}"
+                    )
+                }
+            )
+    note = OversightNote(
+        child=child, author=by, noted_on=noted_on, kind=kind, text=text, follow_up_of=follow_up_of
+    )
     _stamp(note, by)
     note.full_clean()
     note.save()

@@ -1,12 +1,11 @@
 """Forms for in-contact plans, contacts, advocacy referrals and Independent Visitors."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from iro_service.forms import GovDateField
+from iro_service.forms import GovDateField, page_helper
 from reviews.models import (
     AdvocacyOutcome,
     ContactMethod,
@@ -62,8 +61,7 @@ class ContactPlanForm(forms.Form):
                     childs_words=plan.childs_words,
                 )
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field("agreed_on"),
             Field.checkboxes("methods", legend_size=Size.SMALL, small=True),
             Field.text("every_weeks", field_width=3),
@@ -87,8 +85,7 @@ class ContactLogForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         _today(kwargs, "contacted_on")
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field("contacted_on"),
             Field.radios("method", legend_size=Size.SMALL, small=True),
             Field.textarea("note", rows=4),
@@ -112,8 +109,7 @@ class AdvocacyReferralForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         _today(kwargs, "referred_on")
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field("referred_on"),
             Field.text("organisation"),
             Field.textarea("reason", rows=4),
@@ -137,8 +133,7 @@ class AdvocacyOutcomeForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field.radios("outcome", legend_size=Size.SMALL, small=True),
             Field("outcome_on"),
             Submit("submit", "Save outcome"),
@@ -151,7 +146,9 @@ class VisitorForm(forms.Form):
     fields_saved = ("full_name", "status", "checks_on", "approved_on", "notes")
 
     full_name = forms.CharField(
-        label="Full name", max_length=150, error_messages={"required": "Enter the volunteer's full name"}
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter the volunteer's full name"},
     )
     status = forms.ChoiceField(
         label="Status",
@@ -178,8 +175,7 @@ class VisitorForm(forms.Form):
             kwargs["initial"] = {f: getattr(visitor, f) for f in self.fields_saved}
         kwargs.setdefault("initial", {"status": VisitorStatus.IN_RECRUITMENT})
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field.text("full_name"),
             Field.radios("status", legend_size=Size.SMALL, small=True),
             Field("checks_on"),
@@ -195,8 +191,7 @@ class IvReferForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         _today(kwargs, "referred_on")
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field("referred_on"), Submit("submit", "Refer for an Independent Visitor")
         )
 
@@ -230,8 +225,7 @@ class IvMatchForm(forms.Form):
             .annotate(current_matches=Count("matches", filter=Q(matches__ended_on=None)))
             .order_by("full_name")
         )
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field.select("visitor"), Field("started_on"), Submit("submit", "Save match")
         )
 
@@ -248,8 +242,7 @@ class IvMatchEndForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         _today(kwargs, "ended_on")
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = page_helper(
             Field("ended_on"),
             Field.text("end_reason"),
             Submit("submit", "End match", css_class="govuk-button--warning"),

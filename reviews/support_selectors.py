@@ -69,7 +69,9 @@ def support_summary(child: Child, *, today: date | None = None) -> SupportSummar
     today = today or timezone.localdate()
     plan = child.contact_plans.filter(ended_on=None).first()
     last_contact = child.contacts.order_by("-contacted_on", "-created_at").first()
-    advocacy = list(child.advocacy_referrals.select_related("review").order_by("-referred_on", "-created_at"))
+    advocacy = list(
+        child.advocacy_referrals.select_related("review").order_by("-referred_on", "-created_at")
+    )
     last_review = child.reviews.final().order_by("-held_on", "-created_at").first()
     suggest = advocacy_suggested(last_review, advocacy)
     iv_match = child.iv_matches.select_related("visitor").filter(ended_on=None).first()

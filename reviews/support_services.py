@@ -254,7 +254,9 @@ def _validate_visitor(visitor: IndependentVisitor) -> None:
         )
     if visitor.status == VisitorStatus.ACTIVE:
         if not visitor.checks_on and "checks_on" not in errors:
-            errors["checks_on"] = "Enter the date of the DBS and reference checks to make them active"
+            errors["checks_on"] = (
+                "Enter the date of the DBS and reference checks to make them active"
+            )
         if not visitor.approved_on and "approved_on" not in errors:
             errors["approved_on"] = "Enter the date approved to make them active"
     if errors:
@@ -273,9 +275,7 @@ def visitor_add(*, by: User, visitor: IndependentVisitor) -> IndependentVisitor:
 
 
 @transaction.atomic
-def visitor_update(
-    *, by: User, visitor: IndependentVisitor, changes: dict
-) -> IndependentVisitor:
+def visitor_update(*, by: User, visitor: IndependentVisitor, changes: dict) -> IndependentVisitor:
     """Change a volunteer's details or status; one who is matched cannot leave or pause."""
     locked = IndependentVisitor.objects.select_for_update().get(pk=visitor.pk)
     for field, value in changes.items():
@@ -351,9 +351,7 @@ def _overlapping(child: Child, started_on: date) -> IvMatch | None:
 
 
 @transaction.atomic
-def iv_match(
-    *, by: User, child: Child, visitor: IndependentVisitor, started_on: date
-) -> IvMatch:
+def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, started_on: date) -> IvMatch:
     """Match the child with an active Independent Visitor; their waiting referral closes."""
     _lock_child(child)
     visitor = IndependentVisitor.objects.select_for_update().get(pk=visitor.pk)
@@ -361,8 +359,8 @@ def iv_match(
     if visitor.status != VisitorStatus.ACTIVE:
         raise ValidationError(
             {
-                "visitor": f"{visitor.full_name} is {visitor.get_status_display().lower()}: "
-                "choose an active Independent Visitor"
+                "visitor": f"{visitor.full_name} is not active "
+                f"({visitor.get_status_display().lower()}): choose an active Independent Visitor"
             }
         )
     if visitor.approved_on and started_on < visitor.approved_on:
@@ -419,16 +417,11 @@ def iv_match_end(*, by: User, match: IvMatch, ended_on: date, end_reason: str) -
     """End a match between a child and their Independent Visitor, recording why."""
     match = IvMatch.objects.select_for_update().select_related("child", "visitor").get(pk=match.pk)
     if match.ended_on is not None:
-        raise ValidationError(
-            {"ended_on": f"This match already ended on {_long(match.ended_on)}"}
-        )
+        raise ValidationError({"ended_on": f"This match already ended on {_long(match.ended_on)}"})
     _not_future("ended_on", ended_on, "The date the match ended")
     if ended_on < match.started_on:
         raise ValidationError(
-            {
-                "ended_on": "The match must end on or after it started on "
-                f"{_long(match.started_on)}"
-            }
+            {"ended_on": f"The match must end on or after it started on {_long(match.started_on)}"}
         )
     if not end_reason.strip():
         raise ValidationError({"end_reason": "Enter why the match ended"})

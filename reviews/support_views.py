@@ -30,6 +30,11 @@ from reviews.support_forms import (
 FORM_TEMPLATE = "reviews/support/support_form.html"
 
 
+def _posted(request: HttpRequest) -> object:
+    """The submitted data, or None for a GET: an empty submission is still a submission."""
+    return request.POST if request.method == "POST" else None
+
+
 def _child(request: HttpRequest, public_id: uuid.UUID, action: str) -> Child:
     return access.changeable_child_for(request.user, public_id, action=action, request=request)
 
@@ -54,7 +59,7 @@ def _may_see_register(user: object) -> None:
 def contact_plan(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "contact_plan.create")
     current = child.contact_plans.filter(ended_on=None).first()
-    form = ContactPlanForm(request.POST or None, plan=current)
+    form = ContactPlanForm(_posted(request), plan=current)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_plan_set(by=request.user, child=child, **form.cleaned_data)
@@ -76,7 +81,7 @@ def contact_plan(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "contact.create")
-    form = ContactLogForm(request.POST or None)
+    form = ContactLogForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_log_add(by=request.user, child=child, **form.cleaned_data)
@@ -109,10 +114,12 @@ def _prompting_review(request: HttpRequest, child: Child) -> Review | None:
 def advocacy_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "advocacy.create")
     review = _prompting_review(request, child)
-    form = AdvocacyReferralForm(request.POST or None)
+    form = AdvocacyReferralForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.advocacy_refer(by=request.user, child=child, review=review, **form.cleaned_data)
+            services.advocacy_refer(
+                by=request.user, child=child, review=review, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -129,10 +136,12 @@ def advocacy_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def advocacy_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    referral = get_object_or_404(AdvocacyReferral.objects.select_related("child"), public_id=public_id)
+    referral = get_object_or_404(
+        AdvocacyReferral.objects.select_related("child"), public_id=public_id
+    )
     child = _child(request, referral.child.public_id, "advocacy.update")
     form = AdvocacyOutcomeForm(
-        request.POST or None,
+        _posted(request),
         initial={"outcome": referral.outcome, "outcome_on": referral.outcome_on},
     )
     if request.method == "POST" and form.is_valid():
@@ -143,9 +152,7 @@ def advocacy_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Advocacy outcome saved")
             return _to_child(child)
-    intro = (
-        f"Referred to {referral.organisation} on {referral.referred_on:%-d %B %Y}: {referral.reason}"
-    )
+    intro = f"Referred to {referral.organisation} on {referral.referred_on:%-d %B %Y}: {referral.reason}"
     return _form_page(request, form, "Record the advocacy outcome", child=child, intro=intro)
 
 
@@ -155,7 +162,7 @@ def advocacy_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def iv_refer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "iv_referral.create")
-    form = IvReferForm(request.POST or None)
+    form = IvReferForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.iv_refer(by=request.user, child=child, **form.cleaned_data)
@@ -170,7 +177,7 @@ def iv_refer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def iv_match(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "iv_match.create")
-    form = IvMatchForm(request.POST or None)
+    form = IvMatchForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.iv_match(by=request.user, child=child, **form.cleaned_data)
@@ -186,9 +193,11 @@ def iv_match(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def iv_match_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    match = get_object_or_404(IvMatch.objects.select_related("child", "visitor"), public_id=public_id)
+    match = get_object_or_404(
+        IvMatch.objects.select_related("child", "visitor"), public_id=public_id
+    )
     child = _child(request, match.child.public_id, "iv_match.end")
-    form = IvMatchEndForm(request.POST or None)
+    form = IvMatchEndForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.iv_match_end(by=request.user, match=match, **form.cleaned_data)
@@ -221,7 +230,7 @@ def iv_list(request: HttpRequest) -> HttpResponse:
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def iv_add(request: HttpRequest) -> HttpResponse:
-    form = VisitorForm(request.POST or None)
+    form = VisitorForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         visitor = IndependentVisitor(**{f: form.cleaned_data[f] for f in VisitorForm.fields_saved})
         try:
@@ -238,7 +247,7 @@ def iv_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def iv_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     visitor = get_object_or_404(IndependentVisitor, public_id=public_id)
-    form = VisitorForm(request.POST or None, visitor=visitor)
+    form = VisitorForm(_posted(request), visitor=visitor)
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in VisitorForm.fields_saved}
         try:

@@ -17,47 +17,92 @@ def review_entries(child: Child) -> Iterator[TimelineEntry]:
         url = reverse("reviews:detail", args=[review.public_id])
         if review.status == ReviewStatus.CANCELLED:
             day = review.scheduled_for.date() if review.scheduled_for else review.created_at.date()
-            yield TimelineEntry(day, "review", f"{review.get_kind_display()} cancelled",
-                                review.cancelled_reason, url, "Cancelled", "grey")
+            yield TimelineEntry(
+                day,
+                "review",
+                f"{review.get_kind_display()} cancelled",
+                review.cancelled_reason,
+                url,
+                "Cancelled",
+                "grey",
+            )
         elif review.held_on:
             late = review.is_late
             yield TimelineEntry(
-                review.held_on, "review", f"{review.get_kind_display()} held",
-                f"Due {review.due_date:%-d %B %Y}. {review.get_participation_display()}", url,
+                review.held_on,
+                "review",
+                f"{review.get_kind_display()} held",
+                f"Due {review.due_date:%-d %B %Y}. {review.get_participation_display()}",
+                url,
                 "Late" if late else ("In time" if review.status == ReviewStatus.FINAL else "Draft"),
                 "red" if late else ("green" if review.status == ReviewStatus.FINAL else "grey"),
             )
     for rag in child.rag_ratings.order_by():
         yield TimelineEntry(
-            rag.set_on, "rag", f"RAG rating set: {rag.get_rating_display()}",
+            rag.set_on,
+            "rag",
+            f"RAG rating set: {rag.get_rating_display()}",
             f"Follow up between {rag.follow_up_from:%-d %B %Y} and {rag.follow_up_due:%-d %B %Y}"
             + (f"; followed up {rag.followed_up_on:%-d %B %Y}" if rag.followed_up_on else ""),
-            tag=rag.get_rating_display(), tag_colour=RAG_COLOURS[rag.rating], sort_key=(1,),
+            tag=rag.get_rating_display(),
+            tag_colour=RAG_COLOURS[rag.rating],
+            sort_key=(1,),
         )
     for note in child.oversight_notes.select_related("author").order_by():
-        yield TimelineEntry(note.noted_on, "oversight", note.get_kind_display(),
-                            f"{note.text[:200]} ({note.author})")
+        yield TimelineEntry(
+            note.noted_on,
+            "oversight",
+            note.get_kind_display(),
+            f"{note.text[:200]} ({note.author})",
+        )
     for contact in child.contacts.order_by():
-        yield TimelineEntry(contact.contacted_on, "contact", f"In contact: {contact.get_method_display()}",
-                            contact.note[:200])
+        yield TimelineEntry(
+            contact.contacted_on,
+            "contact",
+            f"In contact: {contact.get_method_display()}",
+            contact.note[:200],
+        )
     for referral in child.advocacy_referrals.order_by():
-        yield TimelineEntry(referral.referred_on, "advocacy", f"Referred to advocacy ({referral.organisation})",
-                            referral.reason[:200], tag=referral.get_outcome_display(), tag_colour="blue")
+        yield TimelineEntry(
+            referral.referred_on,
+            "advocacy",
+            f"Referred to advocacy ({referral.organisation})",
+            referral.reason[:200],
+            tag=referral.get_outcome_display(),
+            tag_colour="blue",
+        )
     for match in child.iv_matches.select_related("visitor").order_by():
-        yield TimelineEntry(match.started_on, "iv", f"Matched with Independent Visitor {match.visitor}")
+        yield TimelineEntry(
+            match.started_on, "iv", f"Matched with Independent Visitor {match.visitor}"
+        )
         if match.ended_on:
-            yield TimelineEntry(match.ended_on, "iv", f"Independent Visitor match ended ({match.visitor})",
-                                match.end_reason)
+            yield TimelineEntry(
+                match.ended_on,
+                "iv",
+                f"Independent Visitor match ended ({match.visitor})",
+                match.end_reason,
+            )
 
 
 @timeline_source
 def care_entries(child: Child) -> Iterator[TimelineEntry]:
     for episode in child.episodes.order_by():
-        title = ("Became looked after" if episode.reason_new_episode == "S"
-                 else f"Change: {episode.reason_new_episode_label}")
-        yield TimelineEntry(episode.start_date, "care", title,
-                            f"{episode.legal_status_label}; {episode.placement_type_label}")
+        title = (
+            "Became looked after"
+            if episode.reason_new_episode == "S"
+            else f"Change: {episode.reason_new_episode_label}"
+        )
+        yield TimelineEntry(
+            episode.start_date,
+            "care",
+            title,
+            f"{episode.legal_status_label}; {episode.placement_type_label}",
+        )
     for period in child.periods.exclude(end_date=None).order_by():
-        yield TimelineEntry(period.end_date, "care", "Ceased to be looked after", period.reason_ceased_label)
+        yield TimelineEntry(
+            period.end_date, "care", "Ceased to be looked after", period.reason_ceased_label
+        )
     for allocation in child.allocations.select_related("iro").order_by():
-        yield TimelineEntry(allocation.start_date, "allocation", f"Allocated to {allocation.iro}", allocation.reason)
+        yield TimelineEntry(
+            allocation.start_date, "allocation", f"Allocated to {allocation.iro}", allocation.reason
+        )

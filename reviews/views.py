@@ -29,44 +29,82 @@ from reviews.forms import (
 from reviews.models import Review, ReviewStatus
 
 
-def _form_page(request: HttpRequest, form: object, title: str, *, child: object, review: Review | None = None,
-               conflict: str = "", status: int = 200) -> HttpResponse:
-    return render(request, "reviews/review_form.html", {
-        "form": form, "title": title, "child": child, "review": review, "conflict": conflict,
-    }, status=status)
+def _form_page(
+    request: HttpRequest,
+    form: object,
+    title: str,
+    *,
+    child: object,
+    review: Review | None = None,
+    conflict: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "reviews/review_form.html",
+        {
+            "form": form,
+            "title": title,
+            "child": child,
+            "review": review,
+            "conflict": conflict,
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def review_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = child_access.changeable_child_for(request.user, public_id, request=request, action="review.schedule")
+    child = child_access.changeable_child_for(
+        request.user, public_id, request=request, action="review.schedule"
+    )
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_schedule(
-                by=request.user, child=child, scheduled_for=form.scheduled_for,
-                format=form.cleaned_data["format"], venue=form.cleaned_data["venue"],
+                by=request.user,
+                child=child,
+                scheduled_for=form.scheduled_for,
+                format=form.cleaned_data["format"],
+                venue=form.cleaned_data["venue"],
             )
         except ValidationError as error:
             add_service_errors(form, error, aliases={"scheduled_for": "date"})
         else:
-            messages.success(request, f"Review scheduled for {review.scheduled_for:%-d %B %Y at %H:%M}")
+            messages.success(
+                request, f"Review scheduled for {review.scheduled_for:%-d %B %Y at %H:%M}"
+            )
             return redirect("reviews:detail", public_id=review.public_id)
     return _form_page(request, form, "Schedule a review", child=child)
 
 
 def review_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     review = access.review_for(request.user, public_id, action="review.view", request=request)
-    return render(request, "reviews/review_detail.html", {
-        "review": review, "child": review.child,
-        "decisions": list(review.decisions.order_by("due_date", "pk")),
-        "rag": getattr(review, "rag", None) if review.status == ReviewStatus.FINAL else None,
-        "can_change": child_access.can_change(request.user),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "child": review.child,
+            "decisions": list(review.decisions.order_by("due_date", "pk")),
+            "rag": getattr(review, "rag", None) if review.status == ReviewStatus.FINAL else None,
+            "can_change": child_access.can_change(request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
-def _versioned_action(request: HttpRequest, public_id: uuid.UUID, *, action: str, form_class: type,
-                      title: str, perform: object, success: str, form_kwargs: dict | None = None) -> HttpResponse:
+def _versioned_action(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    *,
+    action: str,
+    form_class: type,
+    title: str,
+    perform: object,
+    success: str,
+    form_kwargs: dict | None = None,
+) -> HttpResponse:
     """Run a review change that carries the version the user read; a stale version is a conflict."""
     review = access.review_for(request.user, public_id, action=action, request=request)
     kwargs = form_kwargs(review) if callable(form_kwargs) else {}
@@ -76,9 +114,19 @@ def _versioned_action(request: HttpRequest, public_id: uuid.UUID, *, action: str
             perform(review, form)  # type: ignore[operator]
         except EditConflict as conflict:
             fresh = Review.objects.get(pk=review.pk)
-            form = form_class(initial={"version": fresh.version, **_fresh_initial(form_class, fresh)},
-                              **(form_kwargs(fresh) if callable(form_kwargs) else {}))
-            return _form_page(request, form, title, child=review.child, review=fresh, conflict=str(conflict), status=409)
+            form = form_class(
+                initial={"version": fresh.version, **_fresh_initial(form_class, fresh)},
+                **(form_kwargs(fresh) if callable(form_kwargs) else {}),
+            )
+            return _form_page(
+                request,
+                form,
+                title,
+                child=review.child,
+                review=fresh,
+                conflict=str(conflict),
+                status=409,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -94,24 +142,43 @@ def _fresh_initial(form_class: type, review: Review) -> dict:
 @require_http_methods(["GET", "POST"])
 def review_record(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def perform(review: Review, form: RecordForm) -> None:
-        services.review_record(by=request.user, review=review, version=form.cleaned_data["version"],
-                               data=form.record_data())
+        services.review_record(
+            by=request.user,
+            review=review,
+            version=form.cleaned_data["version"],
+            data=form.record_data(),
+        )
 
     return _versioned_action(
-        request, public_id, action="review.record", form_class=RecordForm, title="Record the review",
-        perform=perform, success="Draft record saved", form_kwargs=lambda review: {"review": review},
+        request,
+        public_id,
+        action="review.record",
+        form_class=RecordForm,
+        title="Record the review",
+        perform=perform,
+        success="Draft record saved",
+        form_kwargs=lambda review: {"review": review},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_finalise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def perform(review: Review, form: FinaliseForm) -> None:
-        services.review_finalise(by=request.user, review=review, version=form.cleaned_data["version"],
-                                 rating=form.cleaned_data["rating"], rating_reason=form.cleaned_data["rating_reason"])
+        services.review_finalise(
+            by=request.user,
+            review=review,
+            version=form.cleaned_data["version"],
+            rating=form.cleaned_data["rating"],
+            rating_reason=form.cleaned_data["rating_reason"],
+        )
 
     return _versioned_action(
-        request, public_id, action="review.finalise", form_class=FinaliseForm,
-        title="Finalise the review and set the RAG rating", perform=perform,
+        request,
+        public_id,
+        action="review.finalise",
+        form_class=FinaliseForm,
+        title="Finalise the review and set the RAG rating",
+        perform=perform,
         success="Review finalised and RAG rating set",
     )
 
@@ -119,36 +186,61 @@ def review_finalise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_rearrange(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def perform(review: Review, form: RearrangeForm) -> None:
-        services.review_rearrange(by=request.user, review=review, version=form.cleaned_data["version"],
-                                  scheduled_for=form.scheduled_for, reason=form.cleaned_data["reason"])
+        services.review_rearrange(
+            by=request.user,
+            review=review,
+            version=form.cleaned_data["version"],
+            scheduled_for=form.scheduled_for,
+            reason=form.cleaned_data["reason"],
+        )
 
     return _versioned_action(
-        request, public_id, action="review.rearrange", form_class=RearrangeForm, title="Rearrange the review",
-        perform=perform, success="Review rearranged",
+        request,
+        public_id,
+        action="review.rearrange",
+        form_class=RearrangeForm,
+        title="Rearrange the review",
+        perform=perform,
+        success="Review rearranged",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def perform(review: Review, form: CancelForm) -> None:
-        services.review_cancel(by=request.user, review=review, version=form.cleaned_data["version"],
-                               reason=form.cleaned_data["reason"])
+        services.review_cancel(
+            by=request.user,
+            review=review,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
 
     return _versioned_action(
-        request, public_id, action="review.cancel", form_class=CancelForm, title="Cancel the review",
-        perform=perform, success="Review cancelled",
+        request,
+        public_id,
+        action="review.cancel",
+        form_class=CancelForm,
+        title="Cancel the review",
+        perform=perform,
+        success="Review cancelled",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_pre_meeting(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    review = access.review_for(request.user, public_id, action="review.pre_meeting", request=request)
+    review = access.review_for(
+        request.user, public_id, action="review.pre_meeting", request=request
+    )
     form = PreMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.review_pre_meeting_done(by=request.user, review=review, done_on=form.cleaned_data["done_on"])
+        services.review_pre_meeting_done(
+            by=request.user, review=review, done_on=form.cleaned_data["done_on"]
+        )
         messages.success(request, "Pre-meeting oversight recorded")
         return redirect("reviews:detail", public_id=review.public_id)
-    return _form_page(request, form, "Record the pre-meeting oversight", child=review.child, review=review)
+    return _form_page(
+        request, form, "Record the pre-meeting oversight", child=review.child, review=review
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,15 +255,19 @@ def decision_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Decision added")
             return redirect("reviews:detail", public_id=review.public_id)
-    return _form_page(request, form, "Add a decision or recommendation", child=review.child, review=review)
+    return _form_page(
+        request, form, "Add a decision or recommendation", child=review.child, review=review
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def decision_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     decision = access.decision_for(request.user, public_id, request=request)
     review = decision.review
-    form = DecisionStatusForm(request.POST or None, initial={"status": decision.status,
-                                                            "completed_on": decision.completed_on})
+    form = DecisionStatusForm(
+        request.POST or None,
+        initial={"status": decision.status, "completed_on": decision.completed_on},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_set_status(by=request.user, decision=decision, **form.cleaned_data)
@@ -180,12 +276,16 @@ def decision_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Decision updated")
             return redirect("reviews:detail", public_id=review.public_id)
-    return _form_page(request, form, f"Update: {decision.text[:60]}", child=review.child, review=review)
+    return _form_page(
+        request, form, f"Update: {decision.text[:60]}", child=review.child, review=review
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def oversight_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = child_access.changeable_child_for(request.user, public_id, request=request, action="oversight.add")
+    child = child_access.changeable_child_for(
+        request.user, public_id, request=request, action="oversight.add"
+    )
     form = OversightNoteForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,10 +301,16 @@ def oversight_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def timeline(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = child_access.child_for(request.user, public_id, action="timeline.view", request=request)
     chosen = {kind for kind in request.GET.getlist("kind") if kind in KINDS}
-    return render(request, "reviews/timeline.html", {
-        "child": child, "entries": child_timeline(child, kinds=chosen or None),
-        "kinds": KINDS.items(), "chosen": chosen,
-    })
+    return render(
+        request,
+        "reviews/timeline.html",
+        {
+            "child": child,
+            "entries": child_timeline(child, kinds=chosen or None),
+            "kinds": KINDS.items(),
+            "chosen": chosen,
+        },
+    )
 
 
 @permission_required(child_access.VIEW_ALLOCATED, raise_exception=True)
@@ -213,7 +319,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "due")
     children = child_access.children_visible_to(request.user).looked_after_now()
     rows = selectors.caseload_rows(children, today=timezone.localdate(), sort=sort)
-    return render(request, "reviews/caseload.html", {
-        "rows": rows, "sort": sort,
-        "sorts": [("due", "Next review due"), ("name", "Name"), ("rag", "RAG rating"), ("oversight", "Last oversight")],
-    })
+    return render(
+        request,
+        "reviews/caseload.html",
+        {
+            "rows": rows,
+            "sort": sort,
+            "sorts": [
+                ("due", "Next review due"),
+                ("name", "Name"),
+                ("rag", "RAG rating"),
+                ("oversight", "Last oversight"),
+            ],
+        },
+    )

@@ -97,3 +97,89 @@ def looked_after_child(
     if iro is not None:
         AllocationFactory(child=child, iro=iro, start_date=start)
     return child
+
+
+# In-contact plans, advocacy and Independent Visitors (reviews.models.support) ----------------
+
+
+class ContactPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.InContactPlan"
+
+    child = factory.SubFactory(ChildFactory)
+    agreed_on = date(2024, 1, 8)
+    methods = factory.LazyFunction(lambda: ["phone", "face_to_face"])
+    every_weeks = 6
+    childs_words = "Text me first, then ring after school"
+
+
+class AdvocacyReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.AdvocacyReferral"
+
+    child = factory.SubFactory(ChildFactory)
+    referred_on = date(2024, 2, 5)
+    reason = "Wants help to say what she thinks about contact with her brother"
+    organisation = "Coram Voice"
+
+
+class IndependentVisitorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.IndependentVisitor"
+
+    full_name = factory.Faker("name", locale="en_GB")
+    checks_on = date(2023, 1, 9)
+    approved_on = date(2023, 2, 6)
+    status = "active"
+
+
+class IvReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.IvReferral"
+
+    child = factory.SubFactory(ChildFactory)
+    referred_on = date(2024, 1, 8)
+
+
+class IvMatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.IvMatch"
+
+    child = factory.SubFactory(ChildFactory)
+    visitor = factory.SubFactory(IndependentVisitorFactory)
+    started_on = date(2024, 3, 4)
+
+
+def held_review(
+    child: Child,
+    *,
+    held_on: date,
+    status: str = "final",
+    participation: str = "PN1",
+    **fields: object,
+):
+    """A review of the child's open period held on `held_on`, recorded straight in the database."""
+    from reviews.models import Review
+    from reviews.services import review_due
+
+    period = child.periods.get(end_date=None)
+    due = review_due(period)
+    if held_on > due.due:
+        fields.setdefault("late_reason", "other")
+    return Review.objects.create(
+        child=child,
+        period=period,
+        kind=due.kind.value,
+        due_date=due.due,
+        counted_from=due.counted_from,
+        status=status,
+        held_on=held_on,
+        finalised_on=held_on if status == "final" else None,
+        participation=participation,
+        chair="iro",
+        format="in_person",
+        parents_view="yes",
+        parents_one_to_one="no",
+        sw_report_available=True,
+        **fields,
+    )

@@ -124,9 +124,7 @@ CHILDREN_PAGE_SIZE = 50
 ESCALATION_STAGE_WORKING_DAYS = env.dict(
     "ESCALATION_STAGE_WORKING_DAYS",
     cast={"value": int},
-    default=dict.fromkeys(
-        ("informal", "stage_1", "stage_2", "stage_3", "stage_4", "cafcass"), 5
-    ),
+    default=dict.fromkeys(("informal", "stage_1", "stage_2", "stage_3", "stage_4", "cafcass"), 5),
 )
 ESCALATIONS_PAGE_SIZE = 50
 

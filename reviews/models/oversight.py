@@ -36,7 +36,8 @@ class RagRating(AuditedModel):
         ordering = ["-set_on", "-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(follow_up_due__gte=F("follow_up_from")), name="rag_follow_up_window_in_order"
+                condition=Q(follow_up_due__gte=F("follow_up_from")),
+                name="rag_follow_up_window_in_order",
             ),
         ]
         indexes = [models.Index(fields=["child", "-set_on"]), models.Index(fields=["set_on"])]
@@ -65,7 +66,11 @@ class OversightNote(AuditedModel):
     kind = models.CharField(max_length=20, choices=OversightKind.choices)
     text = models.TextField("Note")
     follow_up_of = models.ForeignKey(
-        RagRating, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups",
+        RagRating,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
         verbose_name="RAG follow-up",
     )
 

@@ -88,7 +88,9 @@ MONITORING_QUESTIONS = {
 
 class ReviewQuerySet(models.QuerySet["Review"]):
     def held(self) -> "ReviewQuerySet":
-        return self.filter(status__in=[ReviewStatus.DRAFT, ReviewStatus.FINAL], held_on__isnull=False)
+        return self.filter(
+            status__in=[ReviewStatus.DRAFT, ReviewStatus.FINAL], held_on__isnull=False
+        )
 
     def final(self) -> "ReviewQuerySet":
         return self.filter(status=ReviewStatus.FINAL)
@@ -104,17 +106,25 @@ class Review(AuditedModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
     period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="reviews")
     iro = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_reviews",
-        null=True, blank=True, verbose_name="IRO",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="chaired_reviews",
+        null=True,
+        blank=True,
+        verbose_name="IRO",
     )
-    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED
+    )
     kind = models.CharField(max_length=6, choices=ReviewKind.choices)
     due_date = models.DateField(help_text="Latest date allowed by reg. 33, counted when scheduled")
     counted_from = models.DateField()
     scheduled_for = models.DateTimeField(null=True, blank=True)
     format = models.CharField(max_length=10, choices=ReviewFormat.choices, blank=True)
     venue = models.CharField(max_length=200, blank=True)
-    pre_meeting_done_on = models.DateField("IRO's pre-meeting oversight done on", null=True, blank=True)
+    pre_meeting_done_on = models.DateField(
+        "IRO's pre-meeting oversight done on", null=True, blank=True
+    )
 
     held_on = models.DateField("Date held", null=True, blank=True)
     chair = models.CharField(max_length=12, choices=Chair.choices, blank=True)
@@ -123,8 +133,10 @@ class Review(AuditedModel):
         "A parent gave a meaningful view", max_length=3, choices=YesNoNA.choices, blank=True
     )
     parents_one_to_one = models.CharField(
-        "A parent had a one-to-one with the IRO before the review", max_length=3,
-        choices=YesNoNA.choices, blank=True,
+        "A parent had a one-to-one with the IRO before the review",
+        max_length=3,
+        choices=YesNoNA.choices,
+        blank=True,
     )
     sw_report_available = models.BooleanField(
         "The social worker's report was available", null=True, blank=True
@@ -133,7 +145,9 @@ class Review(AuditedModel):
     iv_attended = models.BooleanField("Independent Visitor attended", default=False)
     advocate_attended = models.BooleanField(default=False)
     other_attendees = models.CharField(max_length=300, blank=True)
-    consultation_papers = models.CharField(max_length=8, choices=ConsultationBand.choices, blank=True)
+    consultation_papers = models.CharField(
+        max_length=8, choices=ConsultationBand.choices, blank=True
+    )
     monitoring = models.JSONField(default=dict, blank=True)
     summary = models.TextField("Summary of the review", blank=True)
     late_reason = models.CharField(max_length=15, choices=LateReason.choices, blank=True)
@@ -157,7 +171,9 @@ class Review(AuditedModel):
                 name="final_review_has_held_and_finalised_dates",
             ),
             models.CheckConstraint(
-                condition=Q(held_on__isnull=True) | Q(held_on__lte=F("due_date")) | ~Q(status="final")
+                condition=Q(held_on__isnull=True)
+                | Q(held_on__lte=F("due_date"))
+                | ~Q(status="final")
                 | ~Q(late_reason=""),
                 name="final_late_review_has_a_reason",
             ),
@@ -167,7 +183,10 @@ class Review(AuditedModel):
                 name="one_open_review_per_child",
             ),
         ]
-        indexes = [models.Index(fields=["child", "status", "held_on"]), models.Index(fields=["held_on"])]
+        indexes = [
+            models.Index(fields=["child", "status", "held_on"]),
+            models.Index(fields=["held_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.child.full_name}"
@@ -207,7 +226,9 @@ class Decision(AuditedModel):
     text = models.TextField("Decision or recommendation")
     owner = models.CharField("Who will do it", max_length=150)
     due_date = models.DateField("To be done by")
-    status = models.CharField(max_length=8, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
+    status = models.CharField(
+        max_length=8, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
+    )
     completed_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -35,9 +35,13 @@ class InContactPlan(AuditedModel):
         ordering = ["-agreed_on", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["child"], condition=Q(ended_on__isnull=True), name="one_current_contact_plan"
+                fields=["child"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_contact_plan",
             ),
-            models.CheckConstraint(condition=Q(every_weeks__gte=1), name="contact_plan_every_weeks_positive"),
+            models.CheckConstraint(
+                condition=Q(every_weeks__gte=1), name="contact_plan_every_weeks_positive"
+            ),
         ]
 
     def method_labels(self) -> list[str]:
@@ -50,7 +54,9 @@ class ContactLog(AuditedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="contacts")
-    plan = models.ForeignKey(InContactPlan, on_delete=models.PROTECT, related_name="contacts", null=True, blank=True)
+    plan = models.ForeignKey(
+        InContactPlan, on_delete=models.PROTECT, related_name="contacts", null=True, blank=True
+    )
     contacted_on = models.DateField("Date of contact")
     method = models.CharField(max_length=12, choices=ContactMethod.choices)
     note = models.TextField(blank=True)
@@ -75,10 +81,16 @@ class AdvocacyReferral(AuditedModel):
     referred_on = models.DateField("Date referred")
     reason = models.TextField()
     organisation = models.CharField(max_length=150)
-    outcome = models.CharField(max_length=10, choices=AdvocacyOutcome.choices, default=AdvocacyOutcome.PENDING)
+    outcome = models.CharField(
+        max_length=10, choices=AdvocacyOutcome.choices, default=AdvocacyOutcome.PENDING
+    )
     outcome_on = models.DateField("Date of outcome", null=True, blank=True)
     review = models.ForeignKey(
-        "reviews.Review", on_delete=models.PROTECT, null=True, blank=True, related_name="advocacy_referrals"
+        "reviews.Review",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="advocacy_referrals",
     )
 
     class Meta:
@@ -100,7 +112,9 @@ class IndependentVisitor(AuditedModel):
     full_name = models.CharField(max_length=150)
     approved_on = models.DateField("Date approved", null=True, blank=True)
     checks_on = models.DateField("Date of DBS and reference checks", null=True, blank=True)
-    status = models.CharField(max_length=10, choices=VisitorStatus.choices, default=VisitorStatus.IN_RECRUITMENT)
+    status = models.CharField(
+        max_length=10, choices=VisitorStatus.choices, default=VisitorStatus.IN_RECRUITMENT
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -124,7 +138,9 @@ class IvReferral(AuditedModel):
         ordering = ["referred_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["child"], condition=Q(closed_on__isnull=True), name="one_waiting_iv_referral"
+                fields=["child"],
+                condition=Q(closed_on__isnull=True),
+                name="one_waiting_iv_referral",
             ),
         ]
 
@@ -134,7 +150,9 @@ class IvMatch(AuditedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="iv_matches")
-    visitor = models.ForeignKey(IndependentVisitor, on_delete=models.PROTECT, related_name="matches")
+    visitor = models.ForeignKey(
+        IndependentVisitor, on_delete=models.PROTECT, related_name="matches"
+    )
     started_on = models.DateField("Match started on")
     ended_on = models.DateField("Match ended on", null=True, blank=True)
     end_reason = models.CharField(max_length=150, blank=True)
@@ -147,6 +165,8 @@ class IvMatch(AuditedModel):
                 name="iv_match_ends_after_it_starts",
             ),
             models.UniqueConstraint(
-                fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_iv_match_per_child"
+                fields=["child"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_iv_match_per_child",
             ),
         ]

@@ -29,4 +29,8 @@ def child_reviews_panel(child: Any, user: Any) -> dict[str, Any]:
 @register.inclusion_tag("reviews/includes/support_panel.html")
 def child_support_panel(child: Any, user: Any) -> dict[str, Any]:
     """The child's in-contact plan, advocacy referrals and Independent Visitor."""
-    return {"child": child, "support": support_summary(child), "can_change": access.can_change(user)}
+    return {
+        "child": child,
+        "support": support_summary(child),
+        "can_change": access.can_change(user),
+    }

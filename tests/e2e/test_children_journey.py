@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import SHOTS, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +16,7 @@ def test_iro_signs_in_and_opens_a_child_from_their_caseload(
     page.get_by_role("link", name="Amy Own").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Amy Own")
     expect(page.get_by_text("Ivy Reviewer since")).to_be_visible()
-    page.screenshot(path="test-results/child-page.png", full_page=True)
+    page.screenshot(path=str(SHOTS / "child-page.png"), full_page=True)
 
 
 def test_wrong_password_shows_an_error_summary(page: Page, live_server, ivy) -> None:

@@ -13,10 +13,10 @@ from tests.escalations.conftest import make_escalation
     [
         # Christmas Day, Boxing Day (Saturday) and the 28 December substitute day.
         (date(2020, 12, 18), date(2020, 12, 29), date(2021, 1, 20)),
-        # Good Friday and Easter Monday 2021.
-        (date(2021, 4, 1), date(2021, 4, 12), date(2021, 4, 30)),
-        # The one-off bank holiday for VE Day, Friday 8 May 2020.
-        (date(2020, 5, 4), date(2020, 5, 12), date(2020, 6, 2)),
+        # Good Friday and Easter Monday 2021, then the early May bank holiday.
+        (date(2021, 4, 1), date(2021, 4, 12), date(2021, 5, 4)),
+        # The one-off VE Day bank holiday (Friday 8 May 2020), then the spring bank holiday.
+        (date(2020, 5, 4), date(2020, 5, 12), date(2020, 6, 3)),
         # The Queen's funeral, Monday 19 September 2022.
         (date(2022, 9, 16), date(2022, 9, 26), date(2022, 10, 17)),
         # A leap year's February end, raised on a Friday.

@@ -78,9 +78,9 @@ def test_demo_escalations_look_like_the_seed(ivy, ian):
             22,
         )
         assert sum(figures["resolved_at"].values()) == 11
-        assert figures["resolved_at"].get("stage_1", 0) + figures["resolved_at"].get(
-            "stage_2", 0
-        ) >= 8
+        assert (
+            figures["resolved_at"].get("stage_1", 0) + figures["resolved_at"].get("stage_2", 0) >= 8
+        )
     open_now = Escalation.objects.filter(status=Status.OPEN)
     assert open_now.count() == 2
     assert Escalation.objects.overdue_on(today).count() == 1

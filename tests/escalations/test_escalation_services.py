@@ -223,9 +223,7 @@ def test_closing_records_each_areas_outcome_and_the_level_reached(ivy, ivys_esca
     assert closed.events.filter(kind="closed").count() == 1
 
 
-def test_closing_with_an_area_without_an_outcome_is_refused_and_saves_nothing(
-    ivy, ivys_escalation
-):
+def test_closing_with_an_area_without_an_outcome_is_refused_and_saves_nothing(ivy, ivys_escalation):
     outcomes = _outcomes(ivys_escalation)
     health = ivys_escalation.areas.get(area="health")
     outcomes[str(health.public_id)] = ("", "")
