@@ -59,6 +59,18 @@ LEAVER = ("Susan Pritchard", "1.0")
 MANAGERS = ("Rachel Thornton", "Imran Hussain")
 ADMINS = ("Karen Lloyd",)
 
+
+def _weights(text: str) -> dict[str, int]:
+    """ "A 1 B 2" as {"A": 1, "B": 2}, keeping the order."""
+    words = text.split()
+    return {key: int(value) for key, value in zip(words[::2], words[1::2], strict=True)}
+
+
+def _table(text: str) -> dict[str, str]:
+    """ "A x y, B z" as {"A": "x y", "B": "z"}."""
+    return dict(item.strip().split(" ", 1) for item in text.split(","))
+
+
 # heritage: boys' names | girls' names | surnames
 _NAME_TEXT = {
     "british": "Oliver Jack Harry George Noah Charlie Jacob Alfie Freddie Oscar Leo Thomas James "
@@ -96,74 +108,27 @@ _NAME_TEXT = {
     "Mahmoud Pham",
 }
 NAMES = {k: tuple(part.split() for part in v.split("|")) for k, v in _NAME_TEXT.items()}
-HERITAGE = {
-    "WBRI": "british",
-    "WIRI": "irish",
-    "WOTH": "european",
-    "WIRT": "irish",
-    "WROM": "european",
-    "MWBC": "british caribbean",
-    "MWBA": "british african",
-    "MWAS": "british indian pakistani",
-    "MOTH": "british middle_east chinese",
-    "AIND": "indian",
-    "APKN": "pakistani",
-    "ABAN": "bangladeshi",
-    "AOTH": "afghan",
-    "BCRB": "caribbean",
-    "BAFR": "african horn",
-    "BOTH": "african caribbean",
-    "CHNE": "chinese",
-    "OOTH": "middle_east",
-    "REFU": "british",
-    "NOBT": "british",
-}
-ETHNICITY = {
-    "WBRI": 45,
-    "WIRI": 1,
-    "WOTH": 5,
-    "WIRT": 1,
-    "WROM": 1,
-    "MWBC": 6,
-    "MWBA": 3,
-    "MWAS": 3,
-    "MOTH": 3,
-    "AIND": 4,
-    "APKN": 5,
-    "ABAN": 2,
-    "AOTH": 4,
-    "BCRB": 3,
-    "BAFR": 5,
-    "BOTH": 2,
-    "CHNE": 1,
-    "OOTH": 4,
-    "REFU": 1,
-    "NOBT": 1,
-}
+HERITAGE = _table(
+    "WBRI british, WIRI irish, WOTH european, WIRT irish, WROM european, MWBC british caribbean,"
+    " MWBA british african, MWAS british indian pakistani, MOTH british middle_east chinese,"
+    " AIND indian, APKN pakistani, ABAN bangladeshi, AOTH afghan, BCRB caribbean,"
+    " BAFR african horn, BOTH african caribbean, CHNE chinese, OOTH middle_east, REFU british,"
+    " NOBT british"
+)
+ETHNICITY = _weights(
+    "WBRI 45 WIRI 1 WOTH 5 WIRT 1 WROM 1 MWBC 6 MWBA 3 MWAS 3 MOTH 3 AIND 4 APKN 5 ABAN 2 AOTH 4"
+    " BCRB 3 BAFR 5 BOTH 2 CHNE 1 OOTH 4 REFU 1 NOBT 1"
+)
 UASC_ETHNICITY = {"AOTH": 35, "BAFR": 30, "OOTH": 25, "WOTH": 10}  # Afghan, Eritrean/Sudanese, ...
 AGE_BANDS = {(0, 0): 5, (1, 4): 14, (5, 9): 19, (10, 15): 38, (16, 17): 24}  # Appendix 1, %
 # The seed's placements on 31 March 2021 by (group, provider); "resi" is H5, K3 from 2023-24.
 SEED_PLACEMENTS = {
-    ("foster", "PR1"): 303,
-    ("foster", "PR4"): 125,
-    ("foster", "PR2"): 2,
-    ("adoption", "PR1"): 14,
-    ("adoption", "PR5"): 12,
-    ("adoption", "PR2"): 6,
-    ("P1", "PR0"): 46,
-    ("P2", "PR1"): 1,
-    ("P2", "PR4"): 21,
-    ("resi", "PR4"): 6,
-    ("resi", "PR5"): 3,
-    ("K1", "PR4"): 1,
-    ("K2", "PR1"): 24,
-    ("K2", "PR4"): 47,
-    ("R1", "PR4"): 2,
-    ("R2", "PR3"): 3,
-    ("R3", "PR4"): 4,
-    ("R5", "PR3"): 1,
-    ("S1", "PR4"): 4,
-    ("Z1", "PR4"): 1,
+    tuple(key.split("/")): count
+    for key, count in _weights(
+        "foster/PR1 303 foster/PR4 125 foster/PR2 2 adoption/PR1 14 adoption/PR5 12 adoption/PR2 6"
+        " P1/PR0 46 P2/PR1 1 P2/PR4 21 resi/PR4 6 resi/PR5 3 K1/PR4 1 K2/PR1 24 K2/PR4 47"
+        " R1/PR4 2 R2/PR3 3 R3/PR4 4 R5/PR3 1 S1/PR4 4 Z1/PR4 1"
+    ).items()
 }
 MIN_AGE = {"P2": 16, "resi": 16, "R5": 15, "K1": 12, "K2": 8, "S1": 8, "R1": 10, "Z1": 10}
 # REC, weight, age at end (18: ceased on the 18th birthday), days in care, UASC %, final episodes
@@ -189,18 +154,9 @@ CEASED = (
     ("E15", 1, 16, 17, 14, 200, 100, "V2 K2 PR4|V2 resi PR4"),
     ("E16", 1, 5, 17, 30, 700, 0, "V2 U6 PR1"),
 )
-PLACE_CHANGE = {
-    "CARPL": 35,
-    "CREQB": 12,
-    "CREQO": 10,
-    "CHILD": 8,
-    "LAREQ": 8,
-    "OTHER": 7,
-    "CLOSE": 4,
-    "STAND": 3,
-    "ALLEG": 2,
-    "APPRR": 1,
-}
+PLACE_CHANGE = _weights(
+    "CARPL 35 CREQB 12 CREQO 10 CHILD 8 LAREQ 8 OTHER 7 CLOSE 4 STAND 3 ALLEG 2 APPRR 1"
+)
 LS_BEFORE = {
     "E1": {"C2": 1},
     "C2": {"C1": 70, "V2": 15, "": 15},

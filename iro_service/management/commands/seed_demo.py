@@ -1,14 +1,19 @@
 """Load Demo City Council, a realistic made-up local authority, and print the demo logins."""
 
 import argparse
+import random
+import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from children.demo import AUTHORITY, DEMO_LOGINS, DEMO_PASSWORD, build_demo_authority
-from children.models import Child
-from iro_service.models import User
+from children.models import Allocation, Child
+from escalations.demo import build_demo_escalations
+from iro_service.models import Role, User
+from reviews.demo import build_demo_reviews
 
 
 def _iso_date(value: str) -> date:
@@ -51,6 +56,7 @@ class Command(BaseCommand):
         if Child.objects.exists() or demo_loaded:
             if options["if_empty"]:
                 self.stdout.write("Demo data already loaded")
+                self._print_logins()
                 return
             raise CommandError(
                 "Demo data is already loaded"
@@ -66,7 +72,24 @@ class Command(BaseCommand):
             raise CommandError(
                 "--today cannot be in the future: records would be dated after today"
             )
-        summary = build_demo_authority(children=children, seed=options["seed"], today=today)
+        started = time.perf_counter()
+        with transaction.atomic():
+            summary = build_demo_authority(children=children, seed=options["seed"], today=today)
+            manager = User.objects.with_role(Role.MANAGER).order_by("pk").first()
+            counts = build_demo_reviews(seed=options["seed"], today=today, created_by=manager)
+            looked_after = list(Child.objects.looked_after_now().order_by("pk"))
+            staff = User.objects.in_bulk()
+            iro_of = {
+                c: staff[i] for c, i in Allocation.objects.open().values_list("child_id", "iro_id")
+            }
+            counts["escalations"] = build_demo_escalations(
+                rng=random.Random(options["seed"] + 11),
+                today=today,
+                children=looked_after,
+                iros_by_child=iro_of,
+                created_by=manager,
+            )
+        summary.seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {AUTHORITY} in {summary.seconds:.1f} s (seed {options['seed']}, "
@@ -80,7 +103,13 @@ class Command(BaseCommand):
             f"  IROs: {summary.iros}, {summary.fte} FTE, "
             f"{summary.caseload_per_fte:.0f} children per FTE"
         )
+        self.stdout.write(
+            "  " + ", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in counts.items())
+        )
+        self._print_logins()
+
+    def _print_logins(self) -> None:
         self.stdout.write("\nDemo logins:")
         self.stdout.write(f"  {'Role':<16} {'Email':<24} Password")
-        for role, email in summary.logins:
+        for role, email in DEMO_LOGINS:
             self.stdout.write(f"  {role:<16} {email:<24} {DEMO_PASSWORD}")

@@ -1,0 +1,427 @@
+"""Demo reviews and oversight for Demo City Council, built over the children already loaded.
+
+Reviews follow reg. 33 with about 1% late (with reasons); participation, parents' views and
+social worker reports at the seed report's rates; RAG about 80% green, 18% amber, 2% red;
+about five oversight notes a child a year; in-contact plans, advocacy referrals and
+Independent Visitors. Deterministic for a seed and a `today`.
+"""
+
+import random
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from children.models import Allocation, Child, Episode, PeriodOfCare
+from iro_service.models import User
+from reviews import rules
+from reviews.models import (
+    AdvocacyReferral,
+    ContactLog,
+    Decision,
+    InContactPlan,
+    IndependentVisitor,
+    IvMatch,
+    IvReferral,
+    OversightNote,
+    RagRating,
+    Review,
+)
+
+BATCH = 2000
+LATE_REASONS = [
+    "iro_absence",
+    "care_plan",
+    "assessments",
+    "family",
+    "professionals",
+    "notified_late",
+]
+NOTE_KINDS = [
+    "midway",
+    "sw_update",
+    "sw_update",
+    "file_check",
+    "contact_child",
+    "contact_carer",
+    "contact_professional",
+]
+DECISIONS = [
+    ("Social worker to update the care plan", "Social worker"),
+    ("Arrange the annual health assessment", "Social worker"),
+    ("Book a dental check", "Foster carer"),
+    ("Complete the personal education plan", "Designated teacher"),
+    ("Arrange family time with siblings", "Social worker"),
+    ("Refer for life story work", "Social worker"),
+    ("Complete the pathway plan", "Personal adviser"),
+]
+VOLUNTEER_NAMES = [
+    "Alison Hart",
+    "Ben Carter",
+    "Chloe Patel",
+    "Daniel Osei",
+    "Emma Walsh",
+    "Farah Begum",
+    "George Lewis",
+    "Hannah Shah",
+    "Isaac Brown",
+    "Jasmine Clarke",
+    "Kieran Doyle",
+    "Laura Evans",
+    "Mohammed Iqbal",
+    "Nadia Kowalski",
+    "Oliver Grant",
+    "Priya Mistry",
+    "Rachel Green",
+    "Samuel Okafor",
+    "Tara Singh",
+    "Usman Ali",
+    "Victoria Reid",
+    "William Hughes",
+    "Yasmin Hussain",
+    "Zoe Turner",
+    "Aaron Mills",
+    "Bethany Cole",
+    "Callum Price",
+    "Deborah Nash",
+    "Ellis Ward",
+    "Fatima Noor",
+    "Grace Kelly",
+    "Harjit Sandhu",
+    "Imogen Lowe",
+    "Jack Fraser",
+    "Karen Blake",
+    "Liam Ryan",
+    "Megan Ford",
+    "Nathan Bell",
+    "Olivia Marsh",
+    "Paul Dixon",
+]
+
+
+def _weighted(rng: random.Random, weights: dict) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _participation(rng: random.Random, age: int) -> str:
+    if age < 4:
+        return "PN0"
+    return _weighted(
+        rng, {"PN1": 62, "PN2": 5, "PN3": 6, "PN4": 3, "PN5": 9, "PN6": 14.7, "PN7": 0.3}
+    )
+
+
+def _format(day: date) -> str:
+    if date(2020, 3, 23) <= day < date(2021, 7, 19):
+        return "virtual"
+    return "hybrid" if day.year >= 2022 and day.day % 3 == 0 else "in_person"
+
+
+class _Iros:
+    """The IRO allocated to each child on a given day, from the allocations loaded."""
+
+    def __init__(self, fallback: User) -> None:
+        self.by_child: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
+        for child_id, start, end, iro_id in Allocation.objects.values_list(
+            "child_id", "start_date", "end_date", "iro_id"
+        ):
+            self.by_child[child_id].append((start, end, iro_id))
+        self.fallback = fallback.pk
+
+    def on(self, child_id: int, day: date) -> int:
+        for start, end, iro_id in self.by_child.get(child_id, []):
+            if start <= day and (end is None or day < end):
+                return iro_id
+        spells = self.by_child.get(child_id)
+        return spells[-1][2] if spells else self.fallback
+
+
+def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str, int]:
+    """Reviews, RAG ratings, oversight, in-contact plans, advocacy and IVs for the demo children."""
+    rng = random.Random(seed * 7 + 3)
+    iros = _Iros(created_by)
+    children = {c.pk: c for c in Child.objects.only("pk", "date_of_birth")}
+    open_status = dict(Episode.objects.open().values_list("child_id", "legal_status"))
+    reviews: list[Review] = []
+    ratings: list[tuple[int, str, date, date]] = []  # review index, rating, set_on, next due
+    notes: list[OversightNote] = []
+    audit = {"created_by": created_by, "modified_by": created_by}
+
+    for period in PeriodOfCare.objects.order_by("pk"):
+        child = children[period.child_id]
+        if not rules.reviews_required(open_status.get(child.pk, "C2")) and period.end_date is None:
+            continue
+        last_day = min(period.end_date or today, today - timedelta(days=1))
+        held: list[date] = []
+        while True:
+            due = rules.next_review_due(period_start=period.start_date, held_reviews=held)
+            late = rng.random() < 0.008
+            day = (
+                due.due + timedelta(days=rng.randint(1, 15))
+                if late
+                else due.due - timedelta(days=rng.choice([0, 1, 2, 3, 5, 7, 10, 14]))
+            )
+            day = max(day, period.start_date + timedelta(days=5))
+            if day > last_day:
+                if period.end_date is None and due.due - today <= timedelta(days=28):
+                    iro = iros.on(child.pk, today)
+                    when = max(today + timedelta(days=1), due.due - timedelta(days=2))
+                    reviews.append(
+                        Review(
+                            child_id=child.pk,
+                            period_id=period.pk,
+                            iro_id=iro,
+                            status="scheduled",
+                            kind=due.kind.value,
+                            due_date=due.due,
+                            counted_from=due.counted_from,
+                            format=_format(when),
+                            scheduled_for=timezone.make_aware(datetime.combine(when, time(10, 0))),
+                            **audit,
+                        )
+                    )
+                break
+            iro = iros.on(child.pk, day)
+            age = child.age_on(day)
+            review = Review(
+                child_id=child.pk,
+                period_id=period.pk,
+                iro_id=iro,
+                status="final",
+                kind=due.kind.value,
+                due_date=due.due,
+                counted_from=due.counted_from,
+                held_on=day,
+                finalised_on=min(day + timedelta(days=rng.randint(0, 5)), today),
+                finalised_by_id=iro,
+                format=_format(day),
+                scheduled_for=timezone.make_aware(
+                    datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14]), 0))
+                ),
+                pre_meeting_done_on=day - timedelta(days=2) if rng.random() < 0.9 else None,
+                chair="young_person" if age >= 14 and rng.random() < 0.04 else "iro",
+                participation=_participation(rng, age),
+                parents_view="yes" if rng.random() < 0.77 else rng.choice(["no", "na"]),
+                parents_one_to_one="yes" if rng.random() < 0.52 else rng.choice(["no", "no", "na"]),
+                sw_report_available=rng.random() < 0.77,
+                carer_attended=rng.random() < 0.8,
+                iv_attended=rng.random() < 0.04,
+                advocate_attended=rng.random() < 0.05,
+                consultation_papers="none"
+                if age < 4
+                else ("4_7" if age < 8 else ("8_12" if age < 13 else "13_plus")),
+                monitoring={
+                    "health_assessment": "yes" if rng.random() < 0.9 else "no",
+                    "dental_check": "yes" if rng.random() < 0.85 else "no",
+                    "pep": "yes" if 4 <= age < 18 and rng.random() < 0.9 else "na",
+                },
+                summary="Care plan reviewed with the child, carers and social worker.",
+                late_reason=rng.choice(LATE_REASONS) if day > due.due else "",
+                **audit,
+            )
+            reviews.append(review)
+            held.append(day)
+            next_due = rules.next_review_due(period_start=period.start_date, held_reviews=held).due
+            rating = _weighted(rng, {"green": 80, "amber": 18, "red": 2})
+            ratings.append((len(reviews) - 1, rating, review.finalised_on, next_due))
+        # Oversight notes: about five a year while looked after.
+        day = period.start_date + timedelta(days=rng.randint(10, 40))
+        while day <= last_day:
+            notes.append(
+                OversightNote(
+                    child_id=child.pk,
+                    author_id=iros.on(child.pk, day),
+                    noted_on=day,
+                    kind=rng.choice(NOTE_KINDS),
+                    text="Checked progress of the care plan.",
+                    **audit,
+                )
+            )
+            day += timedelta(days=rng.randint(90, 130))
+
+    Review.objects.bulk_create(reviews, batch_size=BATCH)
+    rags = []
+    for index, rating, set_on, next_due in ratings:
+        review = reviews[index]
+        start, end = rules.rag_follow_up_window(
+            rating=rating,
+            finalised_on=set_on,
+            next_review_due=max(next_due, set_on + timedelta(days=2)),
+        )
+        done = None
+        if end < today and rng.random() < 0.95:
+            done = start + timedelta(days=rng.randint(0, (end - start).days))
+        rags.append(
+            RagRating(
+                child_id=review.child_id,
+                review_id=review.pk,
+                rating=rating,
+                set_on=set_on,
+                set_by_id=review.iro_id,
+                follow_up_from=start,
+                follow_up_due=end,
+                followed_up_on=done,
+                **audit,
+            )
+        )
+    RagRating.objects.bulk_create(rags, batch_size=BATCH)
+    for rag in rags:
+        if rag.followed_up_on:
+            kind = "midway" if rag.rating == "green" else "sw_update"
+            notes.append(
+                OversightNote(
+                    child_id=rag.child_id,
+                    author_id=rag.set_by_id,
+                    noted_on=rag.followed_up_on,
+                    kind=kind,
+                    text=f"Follow-up of the {rag.rating} rating.",
+                    follow_up_of_id=rag.pk,
+                    **audit,
+                )
+            )
+    OversightNote.objects.bulk_create(notes, batch_size=BATCH)
+
+    decisions = []
+    for review in reviews:
+        if review.status != "final":
+            continue
+        for text, owner in rng.sample(DECISIONS, 2):
+            due = review.held_on + timedelta(days=rng.choice([28, 42, 56, 84]))
+            done = due < today and rng.random() < 0.9
+            decisions.append(
+                Decision(
+                    review_id=review.pk,
+                    text=text,
+                    owner=owner,
+                    due_date=due,
+                    status="done" if done else "open",
+                    completed_on=due - timedelta(days=rng.randint(0, 20)) if done else None,
+                    **audit,
+                )
+            )
+    Decision.objects.bulk_create(decisions, batch_size=BATCH)
+
+    counts = _support(rng, today=today, iros=iros, audit=audit, children=children)
+    return {
+        "reviews": len(reviews),
+        "ratings": len(rags),
+        "oversight_notes": len(notes),
+        "decisions": len(decisions),
+        **counts,
+    }
+
+
+def _support(
+    rng: random.Random, *, today: date, iros: _Iros, audit: dict, children: dict
+) -> dict[str, int]:
+    looked_after = list(
+        PeriodOfCare.objects.open().order_by("child_id").values_list("child_id", "start_date")
+    )
+    plans, contacts, referrals, volunteers, matches, waiting = [], [], [], [], [], []
+    for child_id, start in looked_after:
+        if children[child_id].age_on(today) >= 8 and rng.random() < 0.7:
+            agreed = max(start, today - timedelta(days=rng.randint(30, 300)))
+            plan = InContactPlan(
+                child_id=child_id,
+                agreed_on=agreed,
+                every_weeks=rng.choice([4, 6, 8, 12]),
+                methods=rng.sample(["face_to_face", "phone", "text", "video"], 2),
+                childs_words="Text me before my review and come to see me at home.",
+                **audit,
+            )
+            plans.append(plan)
+    InContactPlan.objects.bulk_create(plans, batch_size=BATCH)
+    for plan in plans:
+        day = plan.agreed_on + timedelta(weeks=plan.every_weeks)
+        while day < today:
+            contacts.append(
+                ContactLog(
+                    child_id=plan.child_id,
+                    plan_id=plan.pk,
+                    contacted_on=day,
+                    method=rng.choice(plan.methods),
+                    note="Caught up about school and home.",
+                    **audit,
+                )
+            )
+            day += timedelta(weeks=plan.every_weeks, days=rng.randint(-5, 5))
+    ContactLog.objects.bulk_create(contacts, batch_size=BATCH)
+
+    # Advocacy: about 86 referrals a year, to children in care at the time.
+    periods = list(PeriodOfCare.objects.values_list("child_id", "start_date", "end_date"))
+    for year_start in (date(today.year - k, 4, 1) for k in range(4, -1, -1)):
+        for _ in range(86):
+            day = year_start + timedelta(days=rng.randint(0, 364))
+            if day >= today:
+                continue
+            in_care = [c for c, s, e in periods if s <= day and (e is None or e >= day)]
+            if not in_care:
+                continue
+            outcome = (
+                rng.choice(["completed", "completed", "accepted", "declined"])
+                if day < today - timedelta(days=60)
+                else "pending"
+            )
+            referrals.append(
+                AdvocacyReferral(
+                    child_id=rng.choice(in_care),
+                    referred_on=day,
+                    organisation=rng.choice(["NYAS", "Coram Voice", "Barnardo's"]),
+                    reason=rng.choice(
+                        [
+                            "Wants support to put views at the review",
+                            "Did not take part in the last review",
+                            "Complaint about placement",
+                            "Wants to talk about family time",
+                        ]
+                    ),
+                    outcome=outcome,
+                    outcome_on=None
+                    if outcome == "pending"
+                    else day + timedelta(days=rng.randint(5, 40)),
+                    **audit,
+                )
+            )
+    AdvocacyReferral.objects.bulk_create(referrals, batch_size=BATCH)
+
+    # Independent Visitors: about 9 approved a year, 29 matches open at the end.
+    for n, name in enumerate(VOLUNTEER_NAMES):
+        approved = today - timedelta(days=40 * n + rng.randint(0, 30))
+        volunteers.append(
+            IndependentVisitor(
+                full_name=name,
+                checks_on=approved - timedelta(days=30),
+                approved_on=approved,
+                status="active" if n < 34 else "left",
+                **audit,
+            )
+        )
+    IndependentVisitor.objects.bulk_create(volunteers, batch_size=BATCH)
+    period_start = dict(looked_after)
+    eligible = [c for c, s in looked_after if 8 <= children[c].age_on(today) < 18]
+    rng.shuffle(eligible)
+    active = [v for v in volunteers if v.status == "active"]
+    for volunteer, child_id in zip(active[:29], eligible[:29], strict=False):
+        start = max(
+            volunteer.approved_on,
+            period_start[child_id],
+            today - timedelta(days=rng.randint(30, 700)),
+        )
+        matches.append(
+            IvMatch(child_id=child_id, visitor_id=volunteer.pk, started_on=start, **audit)
+        )
+    IvMatch.objects.bulk_create(matches, batch_size=BATCH)
+    for child_id in eligible[29:37]:
+        waiting.append(
+            IvReferral(
+                child_id=child_id, referred_on=today - timedelta(days=rng.randint(10, 200)), **audit
+            )
+        )
+    IvReferral.objects.bulk_create(waiting, batch_size=BATCH)
+    return {
+        "contact_plans": len(plans),
+        "contacts": len(contacts),
+        "advocacy_referrals": len(referrals),
+        "independent_visitors": len(volunteers),
+        "iv_matches": len(matches),
+    }
