@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from children.models import Child, ChildQuerySet, PeriodOfCare
@@ -64,6 +64,10 @@ class CaseloadRow:
     @property
     def overdue(self) -> bool:
         return self.days_to_due is not None and self.days_to_due < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_to_due if self.overdue else 0
 
 
 def caseload_rows(children: ChildQuerySet, *, today: date, sort: str = "due") -> list[CaseloadRow]:
@@ -130,5 +134,5 @@ def reviews_for(child: Child) -> list[Review]:
     return list(
         child.reviews.select_related("iro", "rag")
         .annotate(open_decisions=Count("decisions", filter=Q(decisions__status="open")))
-        .order_by("-held_on", "-scheduled_for", "-created_at")
+        .order_by(F("held_on").desc(nulls_first=True), "-scheduled_for", "-created_at")
     )

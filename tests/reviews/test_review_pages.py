@@ -400,3 +400,27 @@ def test_denied_review_access_is_audited_against_the_child(ivy, ian) -> None:
     client_for(ivy).get(reverse("reviews:detail", args=[theirs.public_id]))
     event = AuditEvent.objects.get(user=ivy)
     assert (event.child, event.allowed, event.action) == (theirs.child, False, "review.view")
+
+
+@pytest.mark.parametrize("reviews", [2, 20])
+@pytest.mark.parametrize("name", ["children:detail", "reviews:timeline"])
+def test_child_page_and_timeline_run_a_fixed_number_of_queries(
+    ivy, child, django_assert_max_num_queries, reviews, name
+) -> None:
+    day = date(2023, 4, 20)
+    for _ in range(reviews):
+        factories.held_review(child, held_on=day)
+        OversightNote.objects.create(
+            child=child, author=ivy, noted_on=day, kind="file_check", text="x"
+        )
+        day = (
+            day.replace(month=day.month % 12 + 1)
+            if day.month < 12
+            else day.replace(year=day.year + 1, month=1)
+        )
+        if day > TODAY:
+            break
+    client = client_for(ivy)
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse(name, args=[child.public_id]))
+    assert response.status_code == 200
