@@ -45,7 +45,7 @@ check-deploy: setup
 
 ## test: set up, start services, lint, check production settings, run the whole suite
 test: setup services browser lint check-deploy
-	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest --create-db $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest --create-db -n 2 $(PYTEST_ARGS)
 
 ## up: the production-like stack without Docker (gunicorn, Celery worker and beat) on local PostgreSQL and Redis
 up: setup services
