@@ -9,6 +9,8 @@ applies from. See docs/decisions/0003-code-lists-in-code.md.
 from datetime import date
 from functools import cache
 
+from django.utils import timezone
+
 FIRST_YEAR = 2015  # 2015-16
 LAST_YEAR = 2030  # 2030-31: later years reuse the newest list until it is updated
 
@@ -216,7 +218,7 @@ def choices(field: str, day: date) -> list[tuple[str, str]]:
 
 
 def current_choices(field: str) -> list[tuple[str, str]]:
-    return choices(field, date.today())
+    return choices(field, timezone.localdate())
 
 
 # Grouping used by the annual report's placements table (shared/domain.md), in its order.

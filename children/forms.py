@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from children import codes
-from children.models import Child, Sex
+from children.models import Allocation, Child, Sex
 from iro_service.forms import GovDateField, page_helper
 from iro_service.models import User
 
@@ -16,10 +16,14 @@ from iro_service.models import User
 def _code_field(
     field: str, label: str, *, required: bool = True, exclude: tuple = ()
 ) -> forms.ChoiceField:
-    choices = [(c, text) for c, text in codes.current_choices(field) if c not in exclude]
+    def choices() -> list[tuple[str, str]]:
+        """Today's code list, read at each form build so a new collection year applies."""
+        current = codes.current_choices(field)
+        return [("", "Select")] + [(c, text) for c, text in current if c not in exclude]
+
     return forms.ChoiceField(
         label=label,
-        choices=[("", "Select")] + choices,
+        choices=choices,
         required=required,
         error_messages={"required": f"Select the {label.lower()}"},
     )
@@ -293,9 +297,23 @@ class AllocationForm(forms.Form):
         help_text="For example, sibling shares this IRO, or IRO leaving",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("initial", {"start_date": timezone.localdate()})
+    def __init__(self, *args: object, child: Child, **kwargs: object) -> None:
+        sibling_iros = list(
+            Allocation.objects.open()
+            .filter(child__in=child.siblings.not_archived())
+            .values_list("iro__public_id", "iro__full_name")
+            .distinct()
+        )
+        initial = {"start_date": timezone.localdate()}
+        if len(sibling_iros) == 1:
+            initial["iro"] = User.objects.filter(public_id=sibling_iros[0][0]).first()
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        if sibling_iros:
+            names = ", ".join(name for _, name in sibling_iros)
+            self.fields[
+                "iro"
+            ].help_text = f"Siblings share an IRO where possible: their IRO is {names}"
         self.fields["iro"].queryset = (
             User.objects.iros()
             .active()
@@ -357,3 +375,19 @@ class ChildFilterForm(forms.Form):
         self.fields["placement_type"].choices = [("", "Any placement type")] + [
             (c, f"{c}: {t}") for c, t in codes.all_codes("PLACE").items()
         ]
+
+
+class SiblingForm(forms.Form):
+    """Link a brother or sister by their child reference."""
+
+    child_ref = forms.CharField(
+        label="Sibling's child reference",
+        max_length=10,
+        error_messages={"required": "Enter the sibling's child reference"},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(
+            Field.text("child_ref", field_width=10), Submit("submit", "Link sibling")
+        )

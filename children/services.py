@@ -235,3 +235,15 @@ def child_archive(*, by: User, child: Child, reason: str) -> Child:
         user=by, action="child.archive", child=locked, obj=locked, detail={"reason": reason}
     )
     return locked
+
+
+@transaction.atomic
+def sibling_link(*, by: User, child: Child, sibling: Child) -> None:
+    """Record that two children are siblings, so they can share an IRO where possible."""
+    if sibling.pk == child.pk:
+        raise ValidationError({"child_ref": "A child cannot be their own sibling"})
+    if child.siblings.filter(pk=sibling.pk).exists():
+        raise ValidationError({"child_ref": f"{sibling.full_name} is already linked as a sibling"})
+    child.siblings.add(sibling)
+    audit_record(user=by, action="sibling.link", child=child, obj=sibling)
+    audit_record(user=by, action="sibling.link", child=sibling, obj=child)

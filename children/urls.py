@@ -14,4 +14,5 @@ urlpatterns = [
     path("children/<uuid:public_id>/end-care/", views.period_end, name="period_end"),
     path("children/<uuid:public_id>/allocate/", views.allocate, name="allocate"),
     path("children/<uuid:public_id>/archive/", views.archive, name="archive"),
+    path("children/<uuid:public_id>/siblings/new/", views.sibling_add, name="sibling_add"),
 ]

@@ -22,6 +22,7 @@ from children.forms import (
     ChildFilterForm,
     EpisodeForm,
     PeriodEndForm,
+    SiblingForm,
 )
 from children.models import Child, Episode
 from iro_service.forms import add_service_errors
@@ -210,7 +211,7 @@ def period_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.child_for(request.user, public_id, action="allocation.create", request=request)
-    form = AllocationForm(request.POST or None)
+    form = AllocationForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_make(by=request.user, child=child, **form.cleaned_data)
@@ -247,4 +248,30 @@ def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "child": child,
             "title": "Archive this record",
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sibling_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    child = access.changeable_child_for(
+        request.user, public_id, request=request, action="sibling.link"
+    )
+    form = SiblingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ref = form.cleaned_data["child_ref"].strip()
+        sibling = access.children_visible_to(request.user).filter(child_ref__iexact=ref).first()
+        if sibling is None:
+            form.add_error("child_ref", "No child you can see has this reference")
+        else:
+            try:
+                services.sibling_link(by=request.user, child=child, sibling=sibling)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{sibling.full_name} linked as a sibling")
+                return redirect("children:detail", public_id=child.public_id)
+    return render(
+        request,
+        "children/child_form.html",
+        {"form": form, "child": child, "title": "Link a sibling"},
     )

@@ -8,7 +8,15 @@ from django.urls import reverse
 from children.models import AuditEvent
 from tests.conftest import client_for
 
-CHILD_URLS = ["detail", "edit", "episode_create", "period_end", "allocate", "archive"]
+CHILD_URLS = [
+    "detail",
+    "edit",
+    "episode_create",
+    "period_end",
+    "allocate",
+    "archive",
+    "sibling_add",
+]
 PAGE_URLS = {
     "children:list": None,
     "children:create": None,
@@ -27,6 +35,7 @@ CHILD_EXPECTED = {
         "period_end": (200, 404),
         "allocate": (403, 403),
         "archive": (403, 403),
+        "sibling_add": (200, 404),
     },
     "mona": dict.fromkeys(CHILD_URLS, (200, 200)),
     "ada": {
@@ -36,6 +45,7 @@ CHILD_EXPECTED = {
         "period_end": (404, 404),
         "allocate": (403, 403),
         "archive": (403, 403),
+        "sibling_add": (404, 404),
     },
 }
 PAGE_EXPECTED = {

@@ -341,3 +341,34 @@ def test_child_page_shows_current_placement_and_histories(mona, ivys_child) -> N
     assert "U4: Foster placement with other foster carer (long term fostering)" in page
     assert "C2: Full care order" in page
     assert "Ivy Reviewer since" in page
+
+
+def test_linking_a_sibling_suggests_their_iro_when_allocating(mona, ivy, ivys_child) -> None:
+    newcomer = factories.looked_after_child(first_name="Sam", last_name="Own", child_ref="SIB1")
+    client = client_for(mona)
+    response = client.post(
+        reverse("children:sibling_add", args=[newcomer.public_id]),
+        {"child_ref": ivys_child.child_ref},
+    )
+    assert response.status_code == 302
+    assert list(newcomer.siblings.all()) == [ivys_child]
+    assert list(ivys_child.siblings.all()) == [newcomer]
+    page = html.unescape(
+        client.get(reverse("children:allocate", args=[newcomer.public_id])).content.decode()
+    )
+    assert "Siblings share an IRO where possible: their IRO is Ivy Reviewer" in page
+    assert AuditEvent.objects.filter(action="sibling.link", child=ivys_child).exists()
+
+
+def test_linking_an_unknown_or_same_child_as_sibling_is_refused(mona, ivys_child) -> None:
+    client = client_for(mona)
+    url = reverse("children:sibling_add", args=[ivys_child.public_id])
+    assert (
+        "No child you can see has this reference"
+        in client.post(url, {"child_ref": "NOPE"}).content.decode()
+    )
+    assert (
+        "A child cannot be their own sibling"
+        in client.post(url, {"child_ref": ivys_child.child_ref}).content.decode()
+    )
+    assert not ivys_child.siblings.exists()
