@@ -31,7 +31,7 @@ def escalation_for(
     """The escalation `user` may act on, audited through its child; 404 if not theirs."""
     escalation = (
         escalations_visible_to(user)
-        .select_related("child", "raised_by")
+        .select_related("child", "raised_by", "review")
         .filter(public_id=public_id)
         .first()
     )

@@ -94,8 +94,14 @@ class Escalation(AuditedModel):
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, related_name="escalations"
     )
-    # A link to the review that prompted it belongs here once the reviews app is in;
-    # it is left out so the two apps can be built at the same time.
+    review = models.ForeignKey(
+        "reviews.Review",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalations",
+        verbose_name="review that prompted it",
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

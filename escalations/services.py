@@ -25,6 +25,7 @@ from escalations.models import (
     Status,
 )
 from iro_service.models import User
+from reviews.models import Review
 
 
 class EscalationConflict(Exception):
@@ -92,10 +93,13 @@ def escalation_raise(
     formal: bool,
     summary: str,
     areas: Sequence[AreaData],
+    review: Review | None = None,
 ) -> Escalation:
     """Raise an escalation about a child's plan with one or more areas of concern (Handbook 6.2)."""
     if not areas:
         raise ValidationError("Add at least one area of concern")
+    if review is not None and review.child_id != child.pk:
+        raise ValidationError("The review that prompted the escalation must be this child's")
     _not_in_future("raised_on", "The date raised", raised_on)
     stage = Stage.STAGE_1 if formal else Stage.INFORMAL
     escalation = Escalation(
@@ -106,6 +110,7 @@ def escalation_raise(
         summary=summary,
         stage=stage,
         stage_started_on=raised_on,
+        review=review,
     )
     _stamp(escalation, by)
     escalation.full_clean()

@@ -30,6 +30,7 @@ from escalations.forms import (
 )
 from escalations.models import Escalation
 from iro_service.forms import add_service_errors
+from reviews.models import Review
 
 
 def _actionable(request: HttpRequest, public_id: uuid.UUID, action: str) -> Escalation:
@@ -49,6 +50,7 @@ def escalation_raise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             request=request,
         )
         raise Http404("No child found")
+    review = _prompting_review(request, child)
     form = EscalationRaiseForm(request.POST or None)
     formset = AreaFormSet(request.POST or None, prefix="areas")
     if request.method == "POST":
@@ -57,7 +59,7 @@ def escalation_raise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             areas = [services.AreaData(**row) for row in formset.filled()]
             try:
                 escalation = services.escalation_raise(
-                    by=request.user, child=child, areas=areas, **form.cleaned_data
+                    by=request.user, child=child, areas=areas, review=review, **form.cleaned_data
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -67,8 +69,17 @@ def escalation_raise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     return render(
         request,
         "escalations/escalation_form.html",
-        {"form": form, "formset": formset, "child": child},
+        {"form": form, "formset": formset, "child": child, "review": review},
     )
+
+
+def _prompting_review(request: HttpRequest, child: Any) -> Review | None:
+    """The child's review named in `?review=`, when the escalation is raised from a review."""
+    try:
+        review_id = uuid.UUID(request.GET.get("review", ""))
+    except ValueError:
+        return None
+    return Review.objects.filter(public_id=review_id, child=child).first()
 
 
 @permission_required(access.VIEW_ALL, raise_exception=True)

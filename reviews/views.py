@@ -87,6 +87,7 @@ def review_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "review": review,
             "child": review.child,
             "decisions": list(review.decisions.order_by("due_date", "pk")),
+            "escalations": list(review.escalations.order_by("-raised_on")),
             "rag": getattr(review, "rag", None) if review.status == ReviewStatus.FINAL else None,
             "can_change": child_access.can_change(request.user),
             "today": timezone.localdate(),

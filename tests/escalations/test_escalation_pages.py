@@ -292,3 +292,35 @@ def test_the_list_filters_by_stage_iro_area_and_overdue(mona, ivy, ian, ivys_chi
     assert shown(overdue="on") == {"Amy Own"}
     page = client.get(reverse("escalations:list")).content.decode()
     assert "Overdue" in page and "2 open escalations found" in page
+
+
+def test_iro_raises_an_escalation_from_a_review_and_each_links_to_the_other(ivy, ivys_child):
+    review = factories.held_review(ivys_child, held_on=date(2023, 4, 28))
+    client = client_for(ivy)
+    review_page = client.get(reverse("reviews:detail", args=[review.public_id])).content.decode()
+    raise_url = (
+        f"{reverse('escalations:raise', args=[ivys_child.public_id])}?review={review.public_id}"
+    )
+    assert raise_url in review_page
+    assert (
+        "Prompted by the first review held on 28 April 2023"
+        in client.get(raise_url).content.decode()
+    )
+    response = client.post(raise_url, _raise_data(("placement", "Unstable", "Find a match")))
+    escalation = Escalation.objects.get()
+    assert escalation.review == review
+    assert (
+        reverse("reviews:detail", args=[review.public_id])
+        in client.get(response["Location"]).content.decode()
+    )
+    assert (
+        reverse("escalations:detail", args=[escalation.public_id])
+        in client.get(reverse("reviews:detail", args=[review.public_id])).content.decode()
+    )
+
+
+def test_a_review_of_another_child_is_not_linked(ivy, ivys_child, ians_child):
+    theirs = factories.held_review(ians_child, held_on=date(2023, 4, 28))
+    url = f"{reverse('escalations:raise', args=[ivys_child.public_id])}?review={theirs.public_id}"
+    client_for(ivy).post(url, _raise_data(("placement", "Unstable", "Find a match")))
+    assert Escalation.objects.get().review is None
