@@ -391,3 +391,41 @@ class SiblingForm(forms.Form):
         self.helper = page_helper(
             Field.text("child_ref", field_width=10), Submit("submit", "Link sibling")
         )
+
+
+class CoverForm(forms.Form):
+    """One IRO covering another's caseload from a date, until a date if known."""
+
+    absent_iro = forms.ModelChoiceField(
+        label="IRO who is away",
+        queryset=User.objects.none(),
+        empty_label="Select an IRO",
+        error_messages={"required": "Select the IRO who is away"},
+    )
+    covering_iro = forms.ModelChoiceField(
+        label="IRO covering their caseload",
+        queryset=User.objects.none(),
+        empty_label="Select an IRO",
+        error_messages={
+            "required": "Select the IRO covering",
+            "invalid_choice": "Choose an active IRO",
+        },
+    )
+    start_date = GovDateField(what="the date cover starts", label="Cover starts on")
+    end_date = GovDateField(
+        what="the date cover ends", label="Cover ends on (optional)", required=False
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("initial", {"start_date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        iros = User.objects.iros().active().order_by("full_name")
+        self.fields["absent_iro"].queryset = iros
+        self.fields["covering_iro"].queryset = iros
+        self.helper = page_helper(
+            Field.select("absent_iro"),
+            Field.select("covering_iro"),
+            Field("start_date"),
+            Field("end_date"),
+            Submit("submit", "Arrange cover"),
+        )

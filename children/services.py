@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from children.audit import audit_record
-from children.models import Allocation, Child, Episode, PeriodOfCare
+from children.models import Allocation, Child, CoverArrangement, Episode, PeriodOfCare
 from iro_service.models import Role, User
 
 
@@ -247,3 +247,33 @@ def sibling_link(*, by: User, child: Child, sibling: Child) -> None:
     child.siblings.add(sibling)
     audit_record(user=by, action="sibling.link", child=child, obj=sibling)
     audit_record(user=by, action="sibling.link", child=sibling, obj=child)
+
+
+@transaction.atomic
+def cover_arrange(
+    *, by: User, absent_iro: User, covering_iro: User, start_date: date, end_date: date | None
+) -> CoverArrangement:
+    """Let one IRO see and act on another's caseload for a time (leave, sickness)."""
+    errors = {}
+    if covering_iro.pk == absent_iro.pk:
+        errors["covering_iro"] = "Choose a different IRO to cover"
+    elif not covering_iro.is_active or not covering_iro.has_role(Role.IRO):
+        errors["covering_iro"] = "Choose an active IRO to cover"
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = "The end date must be on or after the start date"
+    if errors:
+        raise ValidationError(errors)
+    cover = CoverArrangement(
+        absent_iro=absent_iro, covering_iro=covering_iro, start_date=start_date, end_date=end_date
+    )
+    _stamp(cover, by)
+    cover.full_clean()
+    cover.save()
+    audit_record(
+        user=by,
+        action="cover.create",
+        child=None,
+        obj=cover,
+        detail={"absent": str(absent_iro.public_id), "covering": str(covering_iro.public_id)},
+    )
+    return cover

@@ -8,6 +8,7 @@ urlpatterns = [
     path("children/", views.child_list, name="list"),
     path("children/new/", views.child_create, name="create"),
     path("unallocated/", views.unallocated, name="unallocated"),
+    path("cover/", views.cover, name="cover"),
     path("children/<uuid:public_id>/", views.child_detail, name="detail"),
     path("children/<uuid:public_id>/edit/", views.child_edit, name="edit"),
     path("children/<uuid:public_id>/changes/new/", views.episode_create, name="episode_create"),

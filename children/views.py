@@ -20,11 +20,12 @@ from children.forms import (
     ChildAdmitForm,
     ChildEditForm,
     ChildFilterForm,
+    CoverForm,
     EpisodeForm,
     PeriodEndForm,
     SiblingForm,
 )
-from children.models import Child, Episode
+from children.models import Child, CoverArrangement, Episode
 from iro_service.forms import add_service_errors
 
 
@@ -275,3 +276,25 @@ def sibling_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "children/child_form.html",
         {"form": form, "child": child, "title": "Link a sibling"},
     )
+
+
+@permission_required(access.ALLOCATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def cover(request: HttpRequest) -> HttpResponse:
+    """Cover arrangements now and to come, and a form to arrange another."""
+    form = CoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cover_arrange(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Cover arranged")
+            return redirect("children:cover")
+    today = timezone.localdate()
+    arrangements = (
+        CoverArrangement.objects.select_related("absent_iro", "covering_iro")
+        .exclude(end_date__lt=today)
+        .order_by("start_date")
+    )
+    return render(request, "children/cover.html", {"form": form, "arrangements": arrangements})

@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
         items.append(("All children", reverse("children:list")))
     if user.has_perm("children.allocate_iro"):
         items.append(("Unallocated children", reverse("children:unallocated")))
+        items.append(("Cover", reverse("children:cover")))
     if user.has_perm("escalations.view_all_escalations"):
         items.append(("Escalations", reverse("escalations:list")))
     if user.has_perm("children.view_allocated_children") or user.has_perm(

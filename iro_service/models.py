@@ -36,6 +36,10 @@ class UserQuerySet(models.QuerySet["User"]):
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """Sign-in matches the email address whatever its case."""
+        return self.get(email__iexact=username)
+
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
@@ -98,6 +102,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def role_names(self) -> list[str]:
         return [group.name for group in self.groups.all()]
+
+    @property
+    def fte_label(self) -> str:
+        """The FTE without trailing zeros: 0.8, 1."""
+        return f"{self.fte.normalize():f}" if self.fte is not None else ""
 
     def has_role(self, role: Role) -> bool:
         return any(group.name == role.value for group in self.groups.all())

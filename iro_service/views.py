@@ -43,7 +43,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         {
             "staff": staff,
             "iro_count": iros.count(),
-            "total_fte": iros.total_fte(),
+            "total_fte": f"{iros.total_fte().normalize():f}",
         },
     )
 

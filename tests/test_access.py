@@ -22,6 +22,7 @@ PAGE_URLS = {
     "children:create": None,
     "reviews:caseload": None,
     "children:unallocated": None,
+    "children:cover": None,
     "staff:list": None,
     "staff:create": None,
 }
@@ -50,7 +51,12 @@ CHILD_EXPECTED = {
 }
 PAGE_EXPECTED = {
     "ivy": {"reviews:caseload": 200},
-    "mona": {"children:list": 200, "children:create": 200, "children:unallocated": 200},
+    "mona": {
+        "children:list": 200,
+        "children:create": 200,
+        "children:unallocated": 200,
+        "children:cover": 200,
+    },
     "ada": {"staff:list": 200, "staff:create": 200},
 }
 

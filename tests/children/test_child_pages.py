@@ -372,3 +372,44 @@ def test_linking_an_unknown_or_same_child_as_sibling_is_refused(mona, ivys_child
         in client.post(url, {"child_ref": ivys_child.child_ref}).content.decode()
     )
     assert not ivys_child.siblings.exists()
+
+
+def test_manager_arranges_cover_and_the_covering_iro_sees_the_caseload(
+    mona, ivy, ian, ians_child
+) -> None:
+    response = client_for(mona).post(
+        reverse("children:cover"),
+        {
+            "absent_iro": ian.pk,
+            "covering_iro": ivy.pk,
+            **date_fields("start_date", timezone.localdate()),
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        client_for(ivy).get(reverse("children:detail", args=[ians_child.public_id])).status_code
+        == 200
+    )
+
+
+def test_cover_by_the_same_iro_or_ending_before_it_starts_is_refused(mona, ivy) -> None:
+    client = client_for(mona)
+    same = client.post(
+        reverse("children:cover"),
+        {
+            "absent_iro": ivy.pk,
+            "covering_iro": ivy.pk,
+            **date_fields("start_date", date(2024, 1, 8)),
+        },
+    )
+    backwards = client.post(
+        reverse("children:cover"),
+        {
+            "absent_iro": ivy.pk,
+            "covering_iro": factories.IroFactory().pk,
+            **date_fields("start_date", date(2024, 1, 8)),
+            **date_fields("end_date", date(2024, 1, 1)),
+        },
+    )
+    assert "Choose a different IRO to cover" in same.content.decode()
+    assert "The end date must be on or after the start date" in backwards.content.decode()
