@@ -7,6 +7,7 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/iro_over
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/1}"
 export SECRET_KEY="${SECRET_KEY:-$(head -c 48 /dev/urandom | base64)}"
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-false}"
+export SECURE_COOKIES="${SECURE_COOKIES:-false}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 PORT="${PORT:-8000}"
 
