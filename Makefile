@@ -35,6 +35,8 @@ browser:
 
 lint: setup
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy iro_service children reviews escalations
 	DJANGO_SETTINGS_MODULE=iro_service.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: setup

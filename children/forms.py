@@ -1,6 +1,7 @@
 """Forms for children's records, allocations and episodes, rendered with GOV.UK patterns."""
 
 from datetime import date
+from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Fieldset, Size, Submit
 from django import forms
@@ -106,7 +107,7 @@ class ChildDetailsForm(forms.Form):
         return dob
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("uasc_ceased") and not data.get("uasc_from"):
             self.add_error(
                 "uasc_from", "Enter the date the child became an unaccompanied asylum-seeking child"
@@ -145,9 +146,9 @@ class ChildEditForm(ChildDetailsForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, child: Child, **kwargs: object) -> None:
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         initial = {name: getattr(child, name) for name in self.detail_fields}
-        initial["disability"] = {True: "true", False: "false"}.get(child.disability, "")
+        initial["disability"] = {True: "true", False: "false", None: ""}[child.disability]
         initial["version"] = child.version
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
@@ -192,7 +193,7 @@ class ChildAdmitForm(ChildDetailsForm, EpisodeFieldsMixin):
         what="the date the child became looked after", label="Date the child became looked after"
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Fieldset(*self.detail_layout(), legend="The child", legend_size=Size.MEDIUM),
@@ -214,7 +215,7 @@ class ChildAdmitForm(ChildDetailsForm, EpisodeFieldsMixin):
         return start
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         dob, start = data.get("date_of_birth"), data.get("start_date")
         if dob and start and start < dob:
             self.add_error(
@@ -233,12 +234,12 @@ class EpisodeForm(EpisodeFieldsMixin):
         "REASON_PLACE_CHANGE", "Reason for the placement change", required=False
     )
 
-    def __init__(self, *args: object, looked_after: bool, **kwargs: object) -> None:
+    def __init__(self, *args: Any, looked_after: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rne = [("", "Select")] + [
             (c, t) for c, t in codes.current_choices("RNE") if (c == "S") != looked_after
         ]
-        self.fields["reason_new_episode"].choices = rne
+        cast(forms.ChoiceField, self.fields["reason_new_episode"]).choices = rne
         self.helper = page_helper(
             Field("start_date"),
             Field.select("reason_new_episode"),
@@ -265,7 +266,7 @@ class PeriodEndForm(forms.Form):
         "REC", "Reason the child ceased to be looked after", exclude=("X1",)
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field("end_date"),
@@ -276,8 +277,8 @@ class PeriodEndForm(forms.Form):
 
 class IroChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        fte = f"{obj.fte:g} FTE" if obj.fte else "FTE not set"
-        return f"{obj.full_name} ({obj.caseload} children, {fte})"
+        fte = f"{obj.fte_label} FTE" if obj.fte else "FTE not set"
+        return f"{obj.full_name} ({getattr(obj, 'caseload', 0)} children, {fte})"
 
 
 class AllocationForm(forms.Form):
@@ -285,7 +286,10 @@ class AllocationForm(forms.Form):
 
     iro = IroChoiceField(
         label="IRO",
-        queryset=User.objects.none(),
+        queryset=User.objects.iros()
+        .active()
+        .annotate(caseload=Count("allocations", filter=Q(allocations__end_date=None)))
+        .order_by("full_name"),
         empty_label="Select an IRO",
         error_messages={"required": "Select the IRO", "invalid_choice": "Choose an active IRO"},
     )
@@ -297,7 +301,7 @@ class AllocationForm(forms.Form):
         help_text="For example, sibling shares this IRO, or IRO leaving",
     )
 
-    def __init__(self, *args: object, child: Child, **kwargs: object) -> None:
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         sibling_iros = list(
             Allocation.objects.open()
             .filter(child__in=child.siblings.not_archived())
@@ -314,12 +318,6 @@ class AllocationForm(forms.Form):
             self.fields[
                 "iro"
             ].help_text = f"Siblings share an IRO where possible: their IRO is {names}"
-        self.fields["iro"].queryset = (
-            User.objects.iros()
-            .active()
-            .annotate(caseload=Count("allocations", filter=Q(allocations__end_date=None)))
-            .order_by("full_name")
-        )
         self.helper = page_helper(
             Field.select("iro"),
             Field("start_date"),
@@ -335,12 +333,17 @@ class ArchiveForm(forms.Form):
         error_messages={"required": "Enter why the record is being archived"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field.text("reason"),
             Submit("submit", "Archive record", css_class="govuk-button--warning"),
         )
+
+
+def _any_code(field: str, empty: str) -> list[tuple[str, str]]:
+    """Every code a field has held, for filtering records of any year."""
+    return [("", empty)] + [(c, f"{c}: {t}") for c, t in codes.all_codes(field).items()]
 
 
 class ChildFilterForm(forms.Form):
@@ -349,13 +352,19 @@ class ChildFilterForm(forms.Form):
     q = forms.CharField(label="Name or child reference", required=False, max_length=100)
     iro = forms.ModelChoiceField(
         label="IRO",
-        queryset=User.objects.none(),
+        queryset=User.objects.iros().order_by("full_name"),
         required=False,
         empty_label="Any IRO",
         to_field_name="public_id",
     )
-    legal_status = forms.ChoiceField(label="Legal status", required=False)
-    placement_type = forms.ChoiceField(label="Placement type", required=False)
+    legal_status = forms.ChoiceField(
+        label="Legal status", required=False, choices=lambda: _any_code("LS", "Any legal status")
+    )
+    placement_type = forms.ChoiceField(
+        label="Placement type",
+        required=False,
+        choices=lambda: _any_code("PLACE", "Any placement type"),
+    )
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -365,16 +374,6 @@ class ChildFilterForm(forms.Form):
             ("all", "All"),
         ],
     )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["iro"].queryset = User.objects.iros().order_by("full_name")
-        self.fields["legal_status"].choices = [("", "Any legal status")] + [
-            (c, f"{c}: {t}") for c, t in codes.all_codes("LS").items()
-        ]
-        self.fields["placement_type"].choices = [("", "Any placement type")] + [
-            (c, f"{c}: {t}") for c, t in codes.all_codes("PLACE").items()
-        ]
 
 
 class SiblingForm(forms.Form):
@@ -386,7 +385,7 @@ class SiblingForm(forms.Form):
         error_messages={"required": "Enter the sibling's child reference"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field.text("child_ref", field_width=10), Submit("submit", "Link sibling")
@@ -398,13 +397,13 @@ class CoverForm(forms.Form):
 
     absent_iro = forms.ModelChoiceField(
         label="IRO who is away",
-        queryset=User.objects.none(),
+        queryset=User.objects.iros().active().order_by("full_name"),
         empty_label="Select an IRO",
         error_messages={"required": "Select the IRO who is away"},
     )
     covering_iro = forms.ModelChoiceField(
         label="IRO covering their caseload",
-        queryset=User.objects.none(),
+        queryset=User.objects.iros().active().order_by("full_name"),
         empty_label="Select an IRO",
         error_messages={
             "required": "Select the IRO covering",
@@ -416,12 +415,9 @@ class CoverForm(forms.Form):
         what="the date cover ends", label="Cover ends on (optional)", required=False
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"start_date": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        iros = User.objects.iros().active().order_by("full_name")
-        self.fields["absent_iro"].queryset = iros
-        self.fields["covering_iro"].queryset = iros
         self.helper = page_helper(
             Field.select("absent_iro"),
             Field.select("covering_iro"),

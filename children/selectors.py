@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from children.forms import ChildFilterForm
 from children.models import Allocation, Child, ChildQuerySet, Episode, PeriodOfCare
@@ -85,9 +85,15 @@ class WaitingChild:
 
 def unallocated_children(children: ChildQuerySet, *, today: date) -> list[WaitingChild]:
     """Looked-after children with no IRO, longest waiting first, with working days waited."""
-    rows = children.unallocated().with_current().order_by("latest_period_start", "last_name")
+    period = PeriodOfCare.objects.open().filter(child=OuterRef("pk"))
+    rows = (
+        children.unallocated()
+        .with_current()
+        .annotate(waiting_since=Subquery(period.values("start_date")[:1]))
+        .order_by("waiting_since", "last_name")
+    )
     waiting = []
     for child in rows:
-        since = max(filter(None, [child.latest_period_start]))
+        since: date = child.waiting_since  # type: ignore[attr-defined]
         waiting.append(WaitingChild(child, since, working_days_between(since, today)))
     return waiting

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -27,10 +27,11 @@ from children.forms import (
 )
 from children.models import Child, CoverArrangement, Episode
 from iro_service.forms import add_service_errors
+from iro_service.http import AuthedHttpRequest
 
 
 @permission_required(access.VIEW_ALL, raise_exception=True)
-def child_list(request: HttpRequest) -> HttpResponse:
+def child_list(request: AuthedHttpRequest) -> HttpResponse:
     form = ChildFilterForm(request.GET or None)
     children = selectors.children_filtered(access.children_visible_to(request.user), form)
     page = Paginator(children, settings.CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -47,7 +48,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(access.ALLOCATE, raise_exception=True)
-def unallocated(request: HttpRequest) -> HttpResponse:
+def unallocated(request: AuthedHttpRequest) -> HttpResponse:
     waiting = selectors.unallocated_children(
         access.children_visible_to(request.user), today=timezone.localdate()
     )
@@ -61,7 +62,7 @@ def unallocated(request: HttpRequest) -> HttpResponse:
     )
 
 
-def child_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def child_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.child_for(request.user, public_id, action="child.view", request=request)
     return render(
         request,
@@ -76,7 +77,7 @@ def child_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @permission_required(access.ADD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def child_create(request: HttpRequest) -> HttpResponse:
+def child_create(request: AuthedHttpRequest) -> HttpResponse:
     form = ChildAdmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -101,7 +102,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def child_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def child_edit(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.changeable_child_for(
         request.user, public_id, request=request, action="child.update"
     )
@@ -143,7 +144,7 @@ def child_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def episode_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def episode_create(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.changeable_child_for(
         request.user, public_id, request=request, action="episode.create"
     )
@@ -184,7 +185,7 @@ def episode_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def period_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def period_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.changeable_child_for(
         request.user, public_id, request=request, action="period.end"
     )
@@ -210,7 +211,7 @@ def period_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def allocate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def allocate(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.child_for(request.user, public_id, action="allocation.create", request=request)
     form = AllocationForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
@@ -234,7 +235,7 @@ def allocate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def archive(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.child_for(request.user, public_id, action="child.archive", request=request)
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -253,7 +254,7 @@ def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def sibling_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def sibling_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.changeable_child_for(
         request.user, public_id, request=request, action="sibling.link"
     )
@@ -280,7 +281,7 @@ def sibling_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def cover(request: HttpRequest) -> HttpResponse:
+def cover(request: AuthedHttpRequest) -> HttpResponse:
     """Cover arrangements now and to come, and a form to arrange another."""
     form = CoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

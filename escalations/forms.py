@@ -1,6 +1,6 @@
 """Forms for raising and acting on escalations, rendered with GOV.UK patterns."""
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
@@ -154,7 +154,7 @@ class MoveForm(VersionedForm):
         if nxt:
             initial.setdefault("to_stage", nxt)
         super().__init__(*args, escalation=escalation, **kwargs)
-        self.fields["to_stage"].choices = [
+        cast(forms.ChoiceField, self.fields["to_stage"]).choices = [
             (stage, Stage(stage).label) for stage in rules.allowed_moves(escalation.stage)
         ]
         self.helper = page_helper(
@@ -166,7 +166,7 @@ class MoveForm(VersionedForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         stage, to_stage = data.get("stage"), data.get("to_stage")
         if (
             stage in rules.STAGE_ORDER
@@ -266,4 +266,6 @@ class EscalationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["iro"].queryset = User.objects.iros().order_by("full_name")
+        cast(forms.ModelChoiceField, self.fields["iro"]).queryset = User.objects.iros().order_by(
+            "full_name"
+        )

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -30,16 +30,17 @@ from escalations.forms import (
 )
 from escalations.models import Escalation
 from iro_service.forms import add_service_errors
+from iro_service.http import AuthedHttpRequest
 from reviews.models import Review
 
 
-def _actionable(request: HttpRequest, public_id: uuid.UUID, action: str) -> Escalation:
+def _actionable(request: AuthedHttpRequest, public_id: uuid.UUID, action: str) -> Escalation:
     # escalation_for only finds escalations for users whose role may act on them.
     return access.escalation_for(request.user, public_id, action=action, request=request)
 
 
 @require_http_methods(["GET", "POST"])
-def escalation_raise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def escalation_raise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = child_for(request.user, public_id, action="escalation.raise", request=request)
     if not access.can_raise(request.user):
         audit_record(
@@ -56,7 +57,7 @@ def escalation_raise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     if request.method == "POST":
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         if form_ok and formset_ok:
-            areas = [services.AreaData(**row) for row in formset.filled()]
+            areas = [services.AreaData(**row) for row in formset.filled()]  # type: ignore[attr-defined]
             try:
                 escalation = services.escalation_raise(
                     by=request.user, child=child, areas=areas, review=review, **form.cleaned_data
@@ -73,7 +74,7 @@ def escalation_raise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     )
 
 
-def _prompting_review(request: HttpRequest, child: Any) -> Review | None:
+def _prompting_review(request: AuthedHttpRequest, child: Any) -> Review | None:
     """The child's review named in `?review=`, when the escalation is raised from a review."""
     try:
         review_id = uuid.UUID(request.GET.get("review", ""))
@@ -83,7 +84,7 @@ def _prompting_review(request: HttpRequest, child: Any) -> Review | None:
 
 
 @permission_required(access.VIEW_ALL, raise_exception=True)
-def escalation_list(request: HttpRequest) -> HttpResponse:
+def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = EscalationFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -115,7 +116,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def escalation_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def escalation_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     escalation = access.escalation_for(
         request.user, public_id, action="escalation.view", request=request
     )
@@ -138,7 +139,7 @@ def escalation_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
 
 
 def _act(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     public_id: uuid.UUID,
     *,
     action: str,
@@ -177,7 +178,7 @@ def _act(
 
 
 @require_http_methods(["GET", "POST"])
-def escalation_respond(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def escalation_respond(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def run(escalation: Escalation, form: VersionedForm) -> Any:
         data = form.cleaned_data
         return services.escalation_record_response(
@@ -203,7 +204,7 @@ def escalation_respond(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def escalation_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def escalation_move(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def run(escalation: Escalation, form: VersionedForm) -> Any:
         data = form.cleaned_data
         return services.escalation_move(
@@ -233,7 +234,7 @@ def escalation_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def escalation_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def escalation_close(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def make(*args: Any, escalation: Escalation) -> VersionedForm:
         return CloseForm(*args, escalation=escalation, areas=list(escalation.areas.all()))
 
@@ -262,7 +263,7 @@ def escalation_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-def escalation_reopen(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def escalation_reopen(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def run(escalation: Escalation, form: VersionedForm) -> Any:
         data = form.cleaned_data
         return services.escalation_reopen(

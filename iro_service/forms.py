@@ -1,6 +1,7 @@
 """Form building blocks shared by every app: GOV.UK date inputs with specific messages."""
 
 from datetime import date
+from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 class GovDateField(DateInputField):
     """A GOV.UK day-month-year date input whose messages name the date being asked for."""
 
-    def __init__(self, *, what: str, required: bool = True, **kwargs: object) -> None:
+    def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
         super().__init__(required=required, require_all_fields=False, **kwargs)
         self.what = what
         self.error_messages["required"] = f"Enter {what}"
@@ -40,7 +41,7 @@ class GovDateField(DateInputField):
 class YesNoField(forms.TypedChoiceField):
     """A required yes/no question shown as GOV.UK radios, cleaning to True or False."""
 
-    def __init__(self, *, label: str, required_message: str, **kwargs: object) -> None:
+    def __init__(self, *, label: str, required_message: str, **kwargs: Any) -> None:
         super().__init__(
             label=label,
             choices=[("true", "Yes"), ("false", "No")],

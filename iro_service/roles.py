@@ -1,5 +1,7 @@
 """The staff roles as groups and the permissions each holds, kept in step after every migrate."""
 
+from typing import Any
+
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
@@ -25,7 +27,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
 }
 
 
-def sync_roles(**kwargs: object) -> None:
+def sync_roles(**kwargs: Any) -> None:
     """Create each role's group and give it exactly the permissions listed above."""
     from django.contrib.auth.models import Group, Permission
 

@@ -1,6 +1,7 @@
 """Staff account forms for admins."""
 
 from decimal import Decimal
+from typing import Any
 
 from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
@@ -40,7 +41,7 @@ class StaffForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             roles = self.instance.role_names
@@ -63,7 +64,7 @@ class StaffForm(forms.ModelForm):
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("role") == Role.IRO.value and data.get("fte") is None:
             self.add_error("fte", "Enter the IRO's FTE, from 0.1 to 1.0")
         fte = data.get("fte")

@@ -7,17 +7,18 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iro_service.http import AuthedHttpRequest
 from iro_service.models import Role, User
 from iro_service.staff_forms import StaffForm
 
 MANAGE_STAFF = "iro_service.manage_staff"
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """Send each role to its starting page."""
     user = request.user
     if user.has_perm("children.view_allocated_children"):
@@ -30,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(MANAGE_STAFF, raise_exception=True)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthedHttpRequest) -> HttpResponse:
     staff = (
         User.objects.prefetch_related("groups")
         .annotate(caseload=Count("allocations", filter=Q(allocations__end_date=None)))
@@ -62,7 +63,7 @@ def _save_staff(form: StaffForm) -> User:
 
 @permission_required(MANAGE_STAFF, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthedHttpRequest) -> HttpResponse:
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = _save_staff(form)
@@ -75,7 +76,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @permission_required(MANAGE_STAFF, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def staff_edit(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     member = get_object_or_404(User, public_id=public_id)
     form = StaffForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():

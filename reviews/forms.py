@@ -1,11 +1,13 @@
 """Forms for scheduling, recording and finalising reviews, and for oversight notes."""
 
 from datetime import datetime, time
+from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Fieldset, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from children.models import Child
 from iro_service.forms import GovDateField, page_helper
 from reviews.models import (
     Chair,
@@ -54,7 +56,7 @@ class ScheduleForm(forms.Form):
     )
     venue = forms.CharField(label="Venue or link (optional)", max_length=200, required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field("date"),
@@ -78,7 +80,7 @@ class RearrangeForm(ScheduleForm):
         error_messages={"required": "Enter why the review is being rearranged"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.pop("format")
         self.fields.pop("venue")
@@ -99,7 +101,7 @@ class CancelForm(forms.Form):
         error_messages={"required": "Enter why the review is cancelled"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field.text("reason"),
@@ -167,7 +169,7 @@ class RecordForm(forms.Form):
         label="More about why it was late (optional)", max_length=300, required=False
     )
 
-    def __init__(self, *args: object, review: Review, **kwargs: object) -> None:
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         if "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(review)
         super().__init__(*args, **kwargs)
@@ -226,7 +228,9 @@ class RecordForm(forms.Form):
             "participation": review.participation,
             "parents_view": review.parents_view,
             "parents_one_to_one": review.parents_one_to_one,
-            "sw_report_available": {True: "true", False: "false"}.get(review.sw_report_available),
+            "sw_report_available": {True: "true", False: "false", None: None}[
+                review.sw_report_available
+            ],
             "attendees": [
                 k
                 for k, flag in (
@@ -289,7 +293,7 @@ class FinaliseForm(forms.Form):
         label="Why this rating? (optional)", widget=forms.Textarea, required=False
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             "version",
@@ -305,7 +309,7 @@ class PreMeetingForm(forms.Form):
         label="Date of the IRO's pre-meeting oversight",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"done_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
@@ -327,7 +331,7 @@ class DecisionForm(forms.Form):
     )
     due_date = GovDateField(what="the date it must be done by", label="To be done by")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field.textarea("text", rows=3),
@@ -343,12 +347,20 @@ class DecisionStatusForm(forms.Form):
         what="the date it was done", label="Date done (if done)", required=False
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field.radios("status", legend_size=Size.SMALL),
             Field("completed_on"),
             Submit("submit", "Update decision"),
+        )
+
+
+class RagFollowUpField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: RagRating) -> str:
+        return (
+            f"{obj.get_rating_display()} rating of {obj.set_on:%-d %B %Y}: follow up between "
+            f"{obj.follow_up_from:%-d %B %Y} and {obj.follow_up_due:%-d %B %Y}"
         )
 
 
@@ -358,7 +370,7 @@ class OversightNoteForm(forms.Form):
     text = forms.CharField(
         label="Note", widget=forms.Textarea, error_messages={"required": "Enter the note"}
     )
-    follow_up_of = forms.ModelChoiceField(
+    follow_up_of = RagFollowUpField(
         label="Is this the follow-up a RAG rating asked for? (optional)",
         queryset=RagRating.objects.none(),
         required=False,
@@ -366,16 +378,12 @@ class OversightNoteForm(forms.Form):
         to_field_name="public_id",
     )
 
-    def __init__(self, *args: object, child: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"noted_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         pending = RagRating.objects.filter(child=child, followed_up_on=None).order_by("-set_on")[:3]
-        self.fields["follow_up_of"].queryset = RagRating.objects.filter(
+        cast(RagFollowUpField, self.fields["follow_up_of"]).queryset = RagRating.objects.filter(
             pk__in=[r.pk for r in pending]
-        )
-        self.fields["follow_up_of"].label_from_instance = lambda r: (
-            f"{r.get_rating_display()} rating of {r.set_on:%-d %B %Y}: follow up between "
-            f"{r.follow_up_from:%-d %B %Y} and {r.follow_up_due:%-d %B %Y}"
         )
         self.helper = page_helper(
             Field("noted_on"),

@@ -45,13 +45,12 @@ def next_due_from_annotations(child: Child) -> rules.ReviewDue | None:
         return None
     if not rules.reviews_required(getattr(child, "current_legal_status", "") or ""):
         return None
-    held = child.held_count
+    held: int = getattr(child, "held_count", 0)
     if held == 0:
         return rules.next_review_due(period_start=start, held_reviews=[])
     # Only the count and the latest date matter to reg. 33: pad with the period start.
-    return rules.next_review_due(
-        period_start=start, held_reviews=[start] * (held - 1) + [child.last_held_on]
-    )
+    latest: date = getattr(child, "last_held_on")  # noqa: B009
+    return rules.next_review_due(period_start=start, held_reviews=[start] * (held - 1) + [latest])
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,11 @@ class CaseloadRow:
 
     @property
     def days_overdue(self) -> int:
-        return -self.days_to_due if self.overdue else 0
+        return -self.days_to_due if self.days_to_due is not None and self.days_to_due < 0 else 0
+
+
+def _on_or_after(day: date | None, start: date) -> bool:
+    return day is not None and day >= start
 
 
 def caseload_rows(children: ChildQuerySet, *, today: date, sort: str = "due") -> list[CaseloadRow]:
@@ -81,8 +84,9 @@ def caseload_rows(children: ChildQuerySet, *, today: date, sort: str = "due") ->
                 child=child,
                 next_due=due,
                 days_to_due=(due.due - today).days if due else None,
-                oversight_this_quarter=bool(
-                    child.last_oversight_on and child.last_oversight_on >= quarter_start
+                oversight_this_quarter=_on_or_after(
+                    child.last_oversight_on,  # type: ignore[attr-defined]
+                    quarter_start,
                 ),
             )
         )

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from children.audit import audit_record
@@ -62,9 +62,11 @@ def review_due(period: PeriodOfCare, *, before: Review | None = None) -> rules.R
     held = Review.objects.held().filter(period=period)
     if before is not None:
         held = held.exclude(pk=before.pk)
-    return rules.next_review_due(
-        period_start=period.start_date, held_reviews=list(held.values_list("held_on", flat=True))
-    )
+    return rules.next_review_due(period_start=period.start_date, held_reviews=_held_dates(held))
+
+
+def _held_dates(reviews: "models.QuerySet[Review]") -> list[date]:
+    return [day for day in reviews.values_list("held_on", flat=True) if day is not None]
 
 
 @transaction.atomic
@@ -269,9 +271,7 @@ def review_finalise(
     review.save()
     next_due = rules.next_review_due(
         period_start=review.period.start_date,
-        held_reviews=list(
-            Review.objects.held().filter(period=review.period).values_list("held_on", flat=True)
-        ),
+        held_reviews=_held_dates(Review.objects.held().filter(period=review.period)),
     )
     try:
         start, end = rules.rag_follow_up_window(

@@ -1,5 +1,7 @@
 """Forms for in-contact plans, contacts, advocacy referrals and Independent Visitors."""
 
+from typing import Any, cast
+
 from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.db.models import Count, Q
@@ -51,7 +53,7 @@ class ContactPlanForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, plan: InContactPlan | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, plan: InContactPlan | None = None, **kwargs: Any) -> None:
         if "initial" not in kwargs:
             kwargs["initial"] = {"agreed_on": timezone.localdate()}
             if plan is not None:
@@ -82,7 +84,7 @@ class ContactLogForm(forms.Form):
     )
     note = forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         _today(kwargs, "contacted_on")
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
@@ -106,7 +108,7 @@ class AdvocacyReferralForm(forms.Form):
         error_messages={"required": "Enter why the child is being referred"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         _today(kwargs, "referred_on")
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
@@ -131,7 +133,7 @@ class AdvocacyOutcomeForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field.radios("outcome", legend_size=Size.SMALL, small=True),
@@ -169,7 +171,7 @@ class VisitorForm(forms.Form):
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
 
     def __init__(
-        self, *args: object, visitor: IndependentVisitor | None = None, **kwargs: object
+        self, *args: Any, visitor: IndependentVisitor | None = None, **kwargs: Any
     ) -> None:
         if visitor is not None and "initial" not in kwargs:
             kwargs["initial"] = {f: getattr(visitor, f) for f in self.fields_saved}
@@ -188,7 +190,7 @@ class VisitorForm(forms.Form):
 class IvReferForm(forms.Form):
     referred_on = GovDateField(what="the date of the referral", label="Date referred")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         _today(kwargs, "referred_on")
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
@@ -217,10 +219,10 @@ class IvMatchForm(forms.Form):
     )
     started_on = GovDateField(what="the date the match started", label="Match started on")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         _today(kwargs, "started_on")
         super().__init__(*args, **kwargs)
-        self.fields["visitor"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["visitor"]).queryset = (
             IndependentVisitor.objects.filter(status=VisitorStatus.ACTIVE)
             .annotate(current_matches=Count("matches", filter=Q(matches__ended_on=None)))
             .order_by("full_name")
@@ -239,7 +241,7 @@ class IvMatchEndForm(forms.Form):
         error_messages={"required": "Enter why the match ended"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         _today(kwargs, "ended_on")
         super().__init__(*args, **kwargs)
         self.helper = page_helper(

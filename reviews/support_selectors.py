@@ -61,6 +61,8 @@ def advocacy_suggested(last_review: Review | None, referrals: list[AdvocacyRefer
     """PN7 at the child's last final review, with no advocacy referral made since it."""
     if last_review is None or last_review.participation != Participation.PN7:
         return False
+    if last_review.held_on is None:
+        return False
     return not any(r.referred_on >= last_review.held_on for r in referrals)
 
 

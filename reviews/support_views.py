@@ -5,7 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from children import access
 from children.models import Child
 from iro_service.forms import add_service_errors
+from iro_service.http import AuthedHttpRequest
 from reviews import support_selectors as selectors
 from reviews import support_services as services
 from reviews.models import AdvocacyReferral, IndependentVisitor, IvMatch, Review
@@ -30,16 +31,18 @@ from reviews.support_forms import (
 FORM_TEMPLATE = "reviews/support/support_form.html"
 
 
-def _posted(request: HttpRequest) -> object:
+def _posted(request: AuthedHttpRequest) -> object:
     """The submitted data, or None for a GET: an empty submission is still a submission."""
     return request.POST if request.method == "POST" else None
 
 
-def _child(request: HttpRequest, public_id: uuid.UUID, action: str) -> Child:
+def _child(request: AuthedHttpRequest, public_id: uuid.UUID, action: str) -> Child:
     return access.changeable_child_for(request.user, public_id, action=action, request=request)
 
 
-def _form_page(request: HttpRequest, form: object, title: str, **context: object) -> HttpResponse:
+def _form_page(
+    request: AuthedHttpRequest, form: object, title: str, **context: object
+) -> HttpResponse:
     return render(request, FORM_TEMPLATE, {"form": form, "title": title, **context})
 
 
@@ -56,7 +59,7 @@ def _may_see_register(user: object) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_plan(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def contact_plan(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "contact_plan.create")
     current = child.contact_plans.filter(ended_on=None).first()
     form = ContactPlanForm(_posted(request), plan=current)
@@ -79,7 +82,7 @@ def contact_plan(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def contact_log(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "contact.create")
     form = ContactLogForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -96,7 +99,7 @@ def contact_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # Advocacy --------------------------------------------------------------------------------
 
 
-def _prompting_review(request: HttpRequest, child: Child) -> Review | None:
+def _prompting_review(request: AuthedHttpRequest, child: Child) -> Review | None:
     raw = request.GET.get("review")
     if not raw:
         return None
@@ -111,7 +114,7 @@ def _prompting_review(request: HttpRequest, child: Child) -> Review | None:
 
 
 @require_http_methods(["GET", "POST"])
-def advocacy_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def advocacy_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "advocacy.create")
     review = _prompting_review(request, child)
     form = AdvocacyReferralForm(_posted(request))
@@ -135,7 +138,7 @@ def advocacy_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def advocacy_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def advocacy_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     referral = get_object_or_404(
         AdvocacyReferral.objects.select_related("child"), public_id=public_id
     )
@@ -160,7 +163,7 @@ def advocacy_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def iv_refer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def iv_refer(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "iv_referral.create")
     form = IvReferForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -175,7 +178,7 @@ def iv_refer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def iv_match(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def iv_match(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "iv_match.create")
     form = IvMatchForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -192,7 +195,7 @@ def iv_match(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def iv_match_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def iv_match_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     match = get_object_or_404(
         IvMatch.objects.select_related("child", "visitor"), public_id=public_id
     )
@@ -213,7 +216,7 @@ def iv_match_end(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # Independent Visitors: the register ------------------------------------------------------
 
 
-def iv_list(request: HttpRequest) -> HttpResponse:
+def iv_list(request: AuthedHttpRequest) -> HttpResponse:
     _may_see_register(request.user)
     visible = access.children_visible_to(request.user)
     return render(
@@ -229,7 +232,7 @@ def iv_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def iv_add(request: HttpRequest) -> HttpResponse:
+def iv_add(request: AuthedHttpRequest) -> HttpResponse:
     form = VisitorForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         visitor = IndependentVisitor(**{f: form.cleaned_data[f] for f in VisitorForm.fields_saved})
@@ -245,7 +248,7 @@ def iv_add(request: HttpRequest) -> HttpResponse:
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def iv_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def iv_edit(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     visitor = get_object_or_404(IndependentVisitor, public_id=public_id)
     form = VisitorForm(_posted(request), visitor=visitor)
     if request.method == "POST" and form.is_valid():

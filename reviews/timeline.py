@@ -99,6 +99,7 @@ def care_entries(child: Child) -> Iterator[TimelineEntry]:
             f"{episode.legal_status_label}; {episode.placement_type_label}",
         )
     for period in child.periods.exclude(end_date=None).order_by():
+        assert period.end_date is not None  # filtered above
         yield TimelineEntry(
             period.end_date, "care", "Ceased to be looked after", period.reason_ceased_label
         )

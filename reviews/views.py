@@ -1,11 +1,13 @@
 """Pages for reviews, RAG ratings, oversight notes and the child's timeline."""
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -14,6 +16,7 @@ from children import access as child_access
 from children.services import EditConflict
 from children.timeline import KINDS, child_timeline
 from iro_service.forms import add_service_errors
+from iro_service.http import AuthedHttpRequest
 from reviews import access, selectors, services
 from reviews.forms import (
     CancelForm,
@@ -30,7 +33,7 @@ from reviews.models import Review, ReviewStatus
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     form: object,
     title: str,
     *,
@@ -54,7 +57,7 @@ def _form_page(
 
 
 @require_http_methods(["GET", "POST"])
-def review_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def review_schedule(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = child_access.changeable_child_for(
         request.user, public_id, request=request, action="review.schedule"
     )
@@ -78,7 +81,7 @@ def review_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _form_page(request, form, "Schedule a review", child=child)
 
 
-def review_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def review_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     review = access.review_for(request.user, public_id, action="review.view", request=request)
     return render(
         request,
@@ -96,23 +99,23 @@ def review_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _versioned_action(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     public_id: uuid.UUID,
     *,
     action: str,
     form_class: type,
     title: str,
-    perform: object,
+    perform: Callable[[Review, Any], None],
     success: str,
-    form_kwargs: dict | None = None,
+    form_kwargs: Callable[[Review], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """Run a review change that carries the version the user read; a stale version is a conflict."""
     review = access.review_for(request.user, public_id, action=action, request=request)
-    kwargs = form_kwargs(review) if callable(form_kwargs) else {}
+    kwargs = form_kwargs(review) if form_kwargs else {}
     form = form_class(request.POST or None, initial={"version": review.version}, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            perform(review, form)  # type: ignore[operator]
+            perform(review, form)
         except EditConflict as conflict:
             fresh = Review.objects.get(pk=review.pk)
             form = form_class(
@@ -141,7 +144,7 @@ def _fresh_initial(form_class: type, review: Review) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def review_record(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def review_record(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def perform(review: Review, form: RecordForm) -> None:
         services.review_record(
             by=request.user,
@@ -163,7 +166,7 @@ def review_record(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def review_finalise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def review_finalise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def perform(review: Review, form: FinaliseForm) -> None:
         services.review_finalise(
             by=request.user,
@@ -185,7 +188,7 @@ def review_finalise(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def review_rearrange(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def review_rearrange(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def perform(review: Review, form: RearrangeForm) -> None:
         services.review_rearrange(
             by=request.user,
@@ -207,7 +210,7 @@ def review_rearrange(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-def review_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def review_cancel(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def perform(review: Review, form: CancelForm) -> None:
         services.review_cancel(
             by=request.user,
@@ -228,7 +231,7 @@ def review_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def review_pre_meeting(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def review_pre_meeting(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     review = access.review_for(
         request.user, public_id, action="review.pre_meeting", request=request
     )
@@ -245,7 +248,7 @@ def review_pre_meeting(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def decision_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def decision_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     review = access.review_for(request.user, public_id, action="decision.add", request=request)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -262,7 +265,7 @@ def decision_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def decision_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def decision_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     decision = access.decision_for(request.user, public_id, request=request)
     review = decision.review
     form = DecisionStatusForm(
@@ -283,7 +286,7 @@ def decision_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def oversight_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def oversight_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = child_access.changeable_child_for(
         request.user, public_id, request=request, action="oversight.add"
     )
@@ -299,7 +302,7 @@ def oversight_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _form_page(request, form, "Record oversight", child=child)
 
 
-def timeline(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def timeline(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = child_access.child_for(request.user, public_id, action="timeline.view", request=request)
     chosen = {kind for kind in request.GET.getlist("kind") if kind in KINDS}
     return render(
@@ -315,7 +318,7 @@ def timeline(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @permission_required(child_access.VIEW_ALLOCATED, raise_exception=True)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthedHttpRequest) -> HttpResponse:
     """The IRO's caseload with each child's next review due, RAG and last oversight, sortable."""
     sort = request.GET.get("sort", "due")
     children = child_access.children_visible_to(request.user).looked_after_now()

@@ -4,6 +4,7 @@ import argparse
 import random
 import time
 from datetime import date
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             help="Do nothing if the database already holds children",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         demo_loaded = User.objects.filter(email=DEMO_LOGINS[0][1]).exists()
         if Child.objects.exists() or demo_loaded:
             if options["if_empty"]:
