@@ -31,24 +31,18 @@ class EpisodeData:
     reason_place_change: str = ""
 
 
-def _stamp(obj: object, by: User) -> None:
-    if getattr(obj, "created_by_id", None) is None:
-        obj.created_by = by  # type: ignore[attr-defined]
-    obj.modified_by = by  # type: ignore[attr-defined]
-
-
 @transaction.atomic
 def child_admit(*, by: User, child: Child, episode: EpisodeData) -> Child:
     """Record a child who has started to be looked after: the child, a period and its first episode."""
-    _stamp(child, by)
+    child.stamp(by)
     child.full_clean()
     child.save()
     period = PeriodOfCare(child=child, start_date=episode.start_date)
-    _stamp(period, by)
+    period.stamp(by)
     period.full_clean()
     period.save()
     first = Episode(child=child, period=period, **{**episode.__dict__, "reason_new_episode": "S"})
-    _stamp(first, by)
+    first.stamp(by)
     first.full_clean()
     first.save()
     audit_record(user=by, action="child.create", child=child, obj=child)
@@ -67,7 +61,7 @@ def child_update(*, by: User, child: Child, version: int, changes: dict) -> Chil
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.version += 1
-    _stamp(locked, by)
+    locked.stamp(by)
     locked.full_clean()
     locked.save()
     audit_record(
@@ -98,7 +92,7 @@ def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
                 }
             )
         period = PeriodOfCare(child=child, start_date=episode.start_date)
-        _stamp(period, by)
+        period.stamp(by)
         period.full_clean()
         period.save()
     else:
@@ -118,12 +112,12 @@ def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
             )
         current.end_date = episode.start_date
         current.reason_ceased = "X1"
-        _stamp(current, by)
+        current.stamp(by)
         current.full_clean()
         current.save()
         period = current.period
     new = Episode(child=child, period=period, **episode.__dict__)
-    _stamp(new, by)
+    new.stamp(by)
     new.full_clean()
     new.save()
     audit_record(user=by, action="episode.create", child=child, obj=new)
@@ -155,19 +149,19 @@ def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) ->
         )
     current.end_date = end_date
     current.reason_ceased = reason_ceased
-    _stamp(current, by)
+    current.stamp(by)
     current.full_clean()
     current.save()
     period = current.period
     period.end_date = end_date
     period.reason_ceased = reason_ceased
-    _stamp(period, by)
+    period.stamp(by)
     period.full_clean()
     period.save()
     for allocation in Allocation.objects.open().filter(child=child):
         allocation.end_date = max(end_date, allocation.start_date)
         allocation.reason = allocation.reason or "Ceased to be looked after"
-        _stamp(allocation, by)
+        allocation.stamp(by)
         allocation.save()
     audit_record(
         user=by, action="period.end", child=child, obj=period, detail={"reason": reason_ceased}
@@ -197,10 +191,10 @@ def allocation_make(
                 }
             )
         current.end_date = start_date
-        _stamp(current, by)
+        current.stamp(by)
         current.save()
     allocation = Allocation(child=child, iro=iro, start_date=start_date, reason=reason)
-    _stamp(allocation, by)
+    allocation.stamp(by)
     allocation.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -266,7 +260,7 @@ def cover_arrange(
     cover = CoverArrangement(
         absent_iro=absent_iro, covering_iro=covering_iro, start_date=start_date, end_date=end_date
     )
-    _stamp(cover, by)
+    cover.stamp(by)
     cover.full_clean()
     cover.save()
     audit_record(

@@ -39,12 +39,6 @@ class AreaData:
     action_required: str
 
 
-def _stamp(obj: object, by: User) -> None:
-    if getattr(obj, "created_by_id", None) is None:
-        obj.created_by = by  # type: ignore[attr-defined]
-    obj.modified_by = by  # type: ignore[attr-defined]
-
-
 def _long(day: date) -> str:
     return f"{day:%-d %B %Y}"
 
@@ -67,7 +61,7 @@ def _lock(escalation: Escalation, *, expected_version: int, doing: str) -> Escal
 
 def _save(escalation: Escalation, by: User) -> None:
     escalation.version += 1
-    _stamp(escalation, by)
+    escalation.stamp(by)
     escalation.full_clean()
     escalation.save()
 
@@ -78,7 +72,7 @@ def _event(
     event = EscalationEvent(
         escalation=escalation, kind=kind, stage=escalation.stage, on=on, by=by, **fields
     )
-    _stamp(event, by)
+    event.stamp(by)
     event.full_clean()
     event.save()
     return event
@@ -112,12 +106,12 @@ def escalation_raise(
         stage_started_on=raised_on,
         review=review,
     )
-    _stamp(escalation, by)
+    escalation.stamp(by)
     escalation.full_clean()
     escalation.save()
     for data in areas:
         area = AreaOfConcern(escalation=escalation, **data.__dict__)
-        _stamp(area, by)
+        area.stamp(by)
         area.full_clean()
         area.save()
     _event(escalation, by=by, kind=EventKind.RAISED, on=raised_on, text=summary)
@@ -283,7 +277,7 @@ def escalation_close(
             + " none"
         )
     for area in areas:
-        _stamp(area, by)
+        area.stamp(by)
         area.full_clean()
         area.save()
     locked.status = Status.CLOSED

@@ -134,3 +134,9 @@ class AuditedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def stamp(self, by: "User") -> None:
+        """Record `by` as the creator of a new record and the last to change it."""
+        if self.created_by_id is None:
+            self.created_by = by
+        self.modified_by = by

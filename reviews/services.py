@@ -41,12 +41,6 @@ RECORD_FIELDS = (
 )
 
 
-def _stamp(obj: object, by: User) -> None:
-    if getattr(obj, "created_by_id", None) is None:
-        obj.created_by = by  # type: ignore[attr-defined]
-    obj.modified_by = by  # type: ignore[attr-defined]
-
-
 def _locked_review(review: Review, version: int | None = None) -> Review:
     locked = Review.objects.select_for_update().select_related("child", "period").get(pk=review.pk)
     if version is not None and locked.version != version:
@@ -102,7 +96,7 @@ def review_schedule(
         format=format,
         venue=venue,
     )
-    _stamp(review, by)
+    review.stamp(by)
     review.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -131,7 +125,7 @@ def review_rearrange(
     review.scheduled_for = scheduled_for
     review.rearranged_reason = reason
     review.version += 1
-    _stamp(review, by)
+    review.stamp(by)
     review.save()
     audit_record(
         user=by,
@@ -156,7 +150,7 @@ def review_cancel(*, by: User, review: Review, version: int, reason: str) -> Rev
     review.status = ReviewStatus.CANCELLED
     review.cancelled_reason = reason
     review.version += 1
-    _stamp(review, by)
+    review.stamp(by)
     review.save()
     audit_record(
         user=by, action="review.cancel", child=review.child, obj=review, detail={"reason": reason}
@@ -170,7 +164,7 @@ def review_pre_meeting_done(*, by: User, review: Review, done_on: date) -> Revie
     review = _locked_review(review)
     review.pre_meeting_done_on = done_on
     review.version += 1
-    _stamp(review, by)
+    review.stamp(by)
     review.save()
     audit_record(user=by, action="review.pre_meeting", child=review.child, obj=review)
     return review
@@ -218,7 +212,7 @@ def review_record(*, by: User, review: Review, version: int, data: dict) -> Revi
     validate_record(review, today=timezone.localdate())
     review.status = ReviewStatus.DRAFT if review.held_on else ReviewStatus.SCHEDULED
     review.version += 1
-    _stamp(review, by)
+    review.stamp(by)
     review.full_clean(validate_constraints=False)
     review.save()
     audit_record(user=by, action="review.record", child=review.child, obj=review)
@@ -267,7 +261,7 @@ def review_finalise(
     review.finalised_on = today
     review.finalised_by = by
     review.version += 1
-    _stamp(review, by)
+    review.stamp(by)
     review.save()
     next_due = rules.next_review_due(
         period_start=review.period.start_date,
@@ -289,7 +283,7 @@ def review_finalise(
         follow_up_due=end,
         reason=rating_reason,
     )
-    _stamp(rag, by)
+    rag.stamp(by)
     rag.full_clean()
     rag.save()
     audit_record(
@@ -309,7 +303,7 @@ def decision_add(*, by: User, review: Review, text: str, owner: str, due_date: d
     if review.status == ReviewStatus.CANCELLED:
         raise ValidationError({"text": "A cancelled review has no decisions"})
     decision = Decision(review=review, text=text, owner=owner, due_date=due_date)
-    _stamp(decision, by)
+    decision.stamp(by)
     decision.full_clean()
     decision.save()
     audit_record(user=by, action="decision.add", child=review.child, obj=decision)
@@ -328,7 +322,7 @@ def decision_set_status(
         raise ValidationError({"completed_on": "Enter the date it was done"})
     decision.status = status
     decision.completed_on = completed_on if status != DecisionStatus.OPEN else None
-    _stamp(decision, by)
+    decision.stamp(by)
     decision.full_clean()
     decision.save()
     audit_record(user=by, action="decision.update", child=decision.review.child, obj=decision)
@@ -367,12 +361,12 @@ def oversight_note_add(
     note = OversightNote(
         child=child, author=by, noted_on=noted_on, kind=kind, text=text, follow_up_of=follow_up_of
     )
-    _stamp(note, by)
+    note.stamp(by)
     note.full_clean()
     note.save()
     if follow_up_of is not None and follow_up_of.followed_up_on is None:
         follow_up_of.followed_up_on = noted_on
-        _stamp(follow_up_of, by)
+        follow_up_of.stamp(by)
         follow_up_of.save(update_fields=["followed_up_on", "modified_by", "modified_at"])
     audit_record(user=by, action="oversight.add", child=child, obj=note)
     return note

@@ -27,12 +27,6 @@ from reviews.models import (
 MATCHED = "Matched"
 
 
-def _stamp(obj: object, by: User) -> None:
-    if getattr(obj, "created_by_id", None) is None:
-        obj.created_by = by  # type: ignore[attr-defined]
-    obj.modified_by = by  # type: ignore[attr-defined]
-
-
 def _lock_child(child: Child) -> Child:
     return Child.objects.select_for_update().get(pk=child.pk)
 
@@ -84,7 +78,7 @@ def contact_plan_set(
                 }
             )
         current.ended_on = agreed_on
-        _stamp(current, by)
+        current.stamp(by)
         current.full_clean(validate_constraints=False)
         current.save()
     plan = InContactPlan(
@@ -94,7 +88,7 @@ def contact_plan_set(
         every_weeks=every_weeks,
         childs_words=childs_words,
     )
-    _stamp(plan, by)
+    plan.stamp(by)
     plan.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -145,7 +139,7 @@ def contact_log_add(
     contact = ContactLog(
         child=child, plan=plan, contacted_on=contacted_on, method=method, note=note
     )
-    _stamp(contact, by)
+    contact.stamp(by)
     contact.full_clean()
     contact.save()
     audit_record(user=by, action="contact.create", child=child, obj=contact)
@@ -187,7 +181,7 @@ def advocacy_refer(
         organisation=organisation,
         review=review,
     )
-    _stamp(referral, by)
+    referral.stamp(by)
     referral.full_clean()
     referral.save()
     audit_record(
@@ -224,7 +218,7 @@ def advocacy_update(
     previous = referral.outcome
     referral.outcome = outcome
     referral.outcome_on = outcome_on
-    _stamp(referral, by)
+    referral.stamp(by)
     referral.full_clean()
     referral.save()
     audit_record(
@@ -267,7 +261,7 @@ def _validate_visitor(visitor: IndependentVisitor) -> None:
 def visitor_add(*, by: User, visitor: IndependentVisitor) -> IndependentVisitor:
     """Add a volunteer to the Independent Visitor register."""
     _validate_visitor(visitor)
-    _stamp(visitor, by)
+    visitor.stamp(by)
     visitor.full_clean()
     visitor.save()
     audit_record(user=by, action="visitor.create", child=None, obj=visitor)
@@ -291,7 +285,7 @@ def visitor_update(*, by: User, visitor: IndependentVisitor, changes: dict) -> I
                     f"match{'es' if open_matches > 1 else ''} first"
                 }
             )
-    _stamp(locked, by)
+    locked.stamp(by)
     locked.full_clean()
     locked.save()
     audit_record(
@@ -328,7 +322,7 @@ def iv_refer(*, by: User, child: Child, referred_on: date) -> IvReferral:
             }
         )
     referral = IvReferral(child=child, referred_on=referred_on)
-    _stamp(referral, by)
+    referral.stamp(by)
     referral.full_clean(validate_constraints=False)
     referral.save()
     audit_record(user=by, action="iv_referral.create", child=child, obj=referral)
@@ -385,7 +379,7 @@ def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, started_on:
             }
         )
     match = IvMatch(child=child, visitor=visitor, started_on=started_on)
-    _stamp(match, by)
+    match.stamp(by)
     match.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -400,7 +394,7 @@ def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, started_on:
     for referral in IvReferral.objects.select_for_update().filter(child=child, closed_on=None):
         referral.closed_on = max(started_on, referral.referred_on)
         referral.closed_reason = MATCHED
-        _stamp(referral, by)
+        referral.stamp(by)
         referral.save()
     audit_record(
         user=by,
@@ -427,7 +421,7 @@ def iv_match_end(*, by: User, match: IvMatch, ended_on: date, end_reason: str) -
         raise ValidationError({"end_reason": "Enter why the match ended"})
     match.ended_on = ended_on
     match.end_reason = end_reason.strip()
-    _stamp(match, by)
+    match.stamp(by)
     match.full_clean(validate_constraints=False)
     match.save()
     audit_record(
