@@ -1,5 +1,6 @@
 """Forms for children's records, allocations and episodes, rendered with GOV.UK patterns."""
 
+from dataclasses import fields
 from datetime import date
 from typing import Any, cast
 
@@ -9,7 +10,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from children import codes
-from children.models import Allocation, Child, Sex
+from children.models import Allocation, Child, ChildQuerySet, Sex
+from children.services import EpisodeData
 from iro_service.forms import GovDateField, page_helper
 from iro_service.models import User
 
@@ -157,6 +159,9 @@ class ChildEditForm(ChildDetailsForm):
             *self.detail_layout(), "version", Submit("submit", "Save changes")
         )
 
+    def changes(self) -> dict[str, Any]:
+        return {f: self.cleaned_data[f] for f in self.detail_fields}
+
 
 class EpisodeFieldsMixin(forms.Form):
     legal_status = _code_field("LS", "Legal status")
@@ -214,6 +219,21 @@ class ChildAdmitForm(ChildDetailsForm, EpisodeFieldsMixin):
             )
         return start
 
+    def child(self) -> Child:
+        return Child(**{f: self.cleaned_data[f] for f in self.detail_fields})
+
+    def episode(self) -> EpisodeData:
+        data = self.cleaned_data
+        return EpisodeData(
+            start_date=data["start_date"],
+            reason_new_episode="S",
+            legal_status=data["legal_status"],
+            placement_type=data["placement_type"],
+            placement_provider=data["placement_provider"],
+            placement_postcode=data["placement_postcode"],
+            in_area=data["in_area"],
+        )
+
     def clean(self) -> dict:
         data = super().clean() or {}
         dob, start = data.get("date_of_birth"), data.get("start_date")
@@ -253,6 +273,15 @@ class EpisodeForm(EpisodeFieldsMixin):
         if start > timezone.localdate():
             raise forms.ValidationError("The date of the change must be today or in the past")
         return start
+
+    def episode(self) -> EpisodeData:
+        return EpisodeData(
+            **{
+                f.name: self.cleaned_data[f.name]
+                for f in fields(EpisodeData)
+                if f.name in self.cleaned_data
+            }
+        )
 
 
 class PeriodEndForm(forms.Form):
@@ -385,11 +414,20 @@ class SiblingForm(forms.Form):
         error_messages={"required": "Enter the sibling's child reference"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: ChildQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.candidates = candidates
         self.helper = page_helper(
             Field.text("child_ref", field_width=10), Submit("submit", "Link sibling")
         )
+
+    def clean_child_ref(self) -> Child:
+        """The sibling, among the children the user may see."""
+        ref = self.cleaned_data["child_ref"].strip()
+        sibling = self.candidates.filter(child_ref__iexact=ref).first()
+        if sibling is None:
+            raise forms.ValidationError("No child you can see has this reference")
+        return sibling
 
 
 class CoverForm(forms.Form):

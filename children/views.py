@@ -1,15 +1,16 @@
 """Pages for children's records: lists, the child page, and the changes IROs and managers make."""
 
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -26,7 +27,7 @@ from children.forms import (
     SiblingForm,
 )
 from children.models import Child, CoverArrangement, Episode
-from iro_service.forms import add_service_errors
+from iro_service.form_views import posted, save_form
 from iro_service.http import AuthedHttpRequest
 
 
@@ -75,30 +76,36 @@ def child_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
     )
 
 
+FORM_PAGE = "children/child_form.html"
+
+
+def _form_page(
+    request: AuthedHttpRequest, form: forms.Form, title: str, **context: Any
+) -> HttpResponse:
+    return render(
+        request,
+        FORM_PAGE,
+        {"form": form, "title": title, **context},
+        status=context.pop("status", 200),
+    )
+
+
+def _child_page(child: Child) -> str:
+    return reverse("children:detail", args=[child.public_id])
+
+
 @permission_required(access.ADD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def child_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = ChildAdmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        child = Child(**{f: data[f] for f in ChildAdmitForm.detail_fields})
-        episode = services.EpisodeData(
-            start_date=data["start_date"],
-            reason_new_episode="S",
-            legal_status=data["legal_status"],
-            placement_type=data["placement_type"],
-            placement_provider=data["placement_provider"],
-            placement_postcode=data["placement_postcode"],
-            in_area=data["in_area"],
-        )
-        try:
-            services.child_admit(by=request.user, child=child, episode=episode)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{child.full_name} has been added")
-            return redirect("children:detail", public_id=child.public_id)
-    return render(request, "children/child_form.html", {"form": form, "title": "Add a child"})
+    form = ChildAdmitForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda: services.child_admit(by=request.user, child=form.child(), episode=form.episode()),
+        success=lambda child: f"{child.full_name} has been added",
+        then=_child_page,
+    )
+    return done or _form_page(request, form, "Add a child")
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,41 +113,26 @@ def child_edit(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse
     child = access.changeable_child_for(
         request.user, public_id, request=request, action="child.update"
     )
-    form = ChildEditForm(request.POST or None, child=child)
-    if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in ChildEditForm.detail_fields}
-        try:
-            services.child_update(
-                by=request.user, child=child, version=form.cleaned_data["version"], changes=changes
-            )
-        except services.EditConflict as conflict:
-            form = ChildEditForm(child=Child.objects.get(pk=child.pk))
-            form.is_bound = False
-            return render(
-                request,
-                "children/child_form.html",
-                {
-                    "form": form,
-                    "child": child,
-                    "title": "Change details",
-                    "conflict": str(conflict),
-                },
-                status=409,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Details saved")
-            return redirect("children:detail", public_id=child.public_id)
-    return render(
-        request,
-        "children/child_form.html",
-        {
-            "form": form,
-            "child": child,
-            "title": "Change details",
-        },
-    )
+    form = ChildEditForm(posted(request), child=child)
+    try:
+        done = save_form(
+            request,
+            form,
+            lambda: services.child_update(
+                by=request.user,
+                child=child,
+                version=form.cleaned_data["version"],
+                changes=form.changes(),
+            ),
+            success="Details saved",
+            then=_child_page,
+        )
+    except services.EditConflict as conflict:
+        fresh = ChildEditForm(child=Child.objects.get(pk=child.pk))
+        return _form_page(
+            request, fresh, "Change details", child=child, conflict=str(conflict), status=409
+        )
+    return done or _form_page(request, form, "Change details", child=child)
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,39 +141,20 @@ def episode_create(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResp
         request.user, public_id, request=request, action="episode.create"
     )
     looked_after = Episode.objects.open().filter(child=child).exists()
-    form = EpisodeForm(request.POST or None, looked_after=looked_after)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        episode = services.EpisodeData(
-            **{
-                f: data[f]
-                for f in (
-                    "start_date",
-                    "reason_new_episode",
-                    "legal_status",
-                    "placement_type",
-                    "placement_provider",
-                    "placement_postcode",
-                    "in_area",
-                    "reason_place_change",
-                )
-            }
-        )
-        try:
-            services.episode_record(by=request.user, child=child, episode=episode)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Change recorded")
-            return redirect("children:detail", public_id=child.public_id)
+    form = EpisodeForm(posted(request), looked_after=looked_after)
+    done = save_form(
+        request,
+        form,
+        lambda: services.episode_record(by=request.user, child=child, episode=form.episode()),
+        success="Change recorded",
+        then=_child_page(child),
+    )
     title = (
         "Record a change of placement or legal status"
         if looked_after
         else "Record a return to care"
     )
-    return render(
-        request, "children/child_form.html", {"form": form, "child": child, "title": title}
-    )
+    return done or _form_page(request, form, title, child=child)
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,68 +162,47 @@ def period_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse
     child = access.changeable_child_for(
         request.user, public_id, request=request, action="period.end"
     )
-    form = PeriodEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.period_end(by=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{child.full_name} is recorded as no longer looked after")
-            return redirect("children:detail", public_id=child.public_id)
-    return render(
+    form = PeriodEndForm(posted(request))
+    done = save_form(
         request,
-        "children/child_form.html",
-        {
-            "form": form,
-            "child": child,
-            "title": "Record the end of a period of care",
-        },
+        form,
+        lambda: services.period_end(by=request.user, child=child, **form.cleaned_data),
+        success=f"{child.full_name} is recorded as no longer looked after",
+        then=_child_page(child),
     )
+    return done or _form_page(request, form, "Record the end of a period of care", child=child)
 
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def allocate(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.child_for(request.user, public_id, action="allocation.create", request=request)
-    form = AllocationForm(request.POST or None, child=child)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_make(by=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{child.full_name} allocated to {form.cleaned_data['iro']}")
-            return redirect("children:detail", public_id=child.public_id)
-    return render(
+    form = AllocationForm(posted(request), child=child)
+    done = save_form(
         request,
-        "children/child_form.html",
-        {
-            "form": form,
-            "child": child,
-            "title": "Allocate an IRO",
-        },
+        form,
+        lambda: services.allocation_make(by=request.user, child=child, **form.cleaned_data),
+        success=lambda allocation: f"{child.full_name} allocated to {allocation.iro}",
+        then=_child_page(child),
     )
+    return done or _form_page(request, form, "Allocate an IRO", child=child)
 
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def archive(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = access.child_for(request.user, public_id, action="child.archive", request=request)
-    form = ArchiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.child_archive(by=request.user, child=child, reason=form.cleaned_data["reason"])
-        messages.success(request, f"The record of {child.full_name} has been archived")
-        return redirect("children:list")
-    return render(
+    form = ArchiveForm(posted(request))
+    done = save_form(
         request,
-        "children/child_form.html",
-        {
-            "form": form,
-            "child": child,
-            "title": "Archive this record",
-        },
+        form,
+        lambda: services.child_archive(
+            by=request.user, child=child, reason=form.cleaned_data["reason"]
+        ),
+        success=f"The record of {child.full_name} has been archived",
+        then=reverse("children:list"),
     )
+    return done or _form_page(request, form, "Archive this record", child=child)
 
 
 @require_http_methods(["GET", "POST"])
@@ -258,40 +210,33 @@ def sibling_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespons
     child = access.changeable_child_for(
         request.user, public_id, request=request, action="sibling.link"
     )
-    form = SiblingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ref = form.cleaned_data["child_ref"].strip()
-        sibling = access.children_visible_to(request.user).filter(child_ref__iexact=ref).first()
-        if sibling is None:
-            form.add_error("child_ref", "No child you can see has this reference")
-        else:
-            try:
-                services.sibling_link(by=request.user, child=child, sibling=sibling)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{sibling.full_name} linked as a sibling")
-                return redirect("children:detail", public_id=child.public_id)
-    return render(
+    form = SiblingForm(posted(request), candidates=access.children_visible_to(request.user))
+    done = save_form(
         request,
-        "children/child_form.html",
-        {"form": form, "child": child, "title": "Link a sibling"},
+        form,
+        lambda: services.sibling_link(
+            by=request.user, child=child, sibling=form.cleaned_data["child_ref"]
+        ),
+        success=lambda _: f"{form.cleaned_data['child_ref'].full_name} linked as a sibling",
+        then=_child_page(child),
     )
+    return done or _form_page(request, form, "Link a sibling", child=child)
 
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def cover(request: AuthedHttpRequest) -> HttpResponse:
     """Cover arrangements now and to come, and a form to arrange another."""
-    form = CoverForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cover_arrange(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Cover arranged")
-            return redirect("children:cover")
+    form = CoverForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda: services.cover_arrange(by=request.user, **form.cleaned_data),
+        success="Cover arranged",
+        then=reverse("children:cover"),
+    )
+    if done:
+        return done
     today = timezone.localdate()
     arrangements = (
         CoverArrangement.objects.select_related("absent_iro", "covering_iro")

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -29,6 +30,7 @@ from escalations.forms import (
     VersionedForm,
 )
 from escalations.models import Escalation
+from iro_service.form_views import posted, save_form
 from iro_service.forms import add_service_errors
 from iro_service.http import AuthedHttpRequest
 from reviews.models import Review
@@ -52,8 +54,8 @@ def escalation_raise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRe
         )
         raise Http404("No child found")
     review = _prompting_review(request, child)
-    form = EscalationRaiseForm(request.POST or None)
-    formset = AreaFormSet(request.POST or None, prefix="areas")
+    form = EscalationRaiseForm(posted(request))
+    formset = AreaFormSet(posted(request), prefix="areas")
     if request.method == "POST":
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         if form_ok and formset_ok:
@@ -157,22 +159,25 @@ def _act(
             "This escalation is closed" if needs_open else "This escalation is already open",
         )
         return redirect("escalations:detail", public_id=escalation.public_id)
-    form = make_form(request.POST or None, escalation=escalation)
+    form = make_form(posted(request), escalation=escalation)
     context: dict[str, Any] = {"escalation": escalation, "child": escalation.child, "title": title}
     status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(escalation, form)
-        except services.EscalationConflict as conflict:
-            fresh = Escalation.objects.select_related("child").get(pk=escalation.pk)
-            form = make_form(escalation=fresh)
-            context.update(escalation=fresh, conflict=str(conflict))
-            status = 409
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("escalations:detail", public_id=escalation.public_id)
+    try:
+        saved = save_form(
+            request,
+            form,
+            lambda: run(escalation, form),
+            success=done,
+            then=reverse("escalations:detail", args=[escalation.public_id]),
+        )
+    except services.EscalationConflict as conflict:
+        fresh = Escalation.objects.select_related("child").get(pk=escalation.pk)
+        form = make_form(escalation=fresh)
+        context.update(escalation=fresh, conflict=str(conflict))
+        status = 409
+    else:
+        if saved:
+            return saved
     context["form"] = form
     return render(request, "escalations/escalation_action.html", context, status=status)
 

@@ -170,6 +170,10 @@ class VisitorForm(forms.Form):
     )
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
 
+    def saved(self) -> dict[str, Any]:
+        """The volunteer's fields as entered."""
+        return {f: self.cleaned_data[f] for f in self.fields_saved}
+
     def __init__(
         self, *args: Any, visitor: IndependentVisitor | None = None, **kwargs: Any
     ) -> None:

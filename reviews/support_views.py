@@ -2,17 +2,17 @@
 
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from children import access
 from children.models import Child
-from iro_service.forms import add_service_errors
+from iro_service.form_views import posted, save_form
 from iro_service.http import AuthedHttpRequest
 from reviews import support_selectors as selectors
 from reviews import support_services as services
@@ -31,11 +31,6 @@ from reviews.support_forms import (
 FORM_TEMPLATE = "reviews/support/support_form.html"
 
 
-def _posted(request: AuthedHttpRequest) -> object:
-    """The submitted data, or None for a GET: an empty submission is still a submission."""
-    return request.POST if request.method == "POST" else None
-
-
 def _child(request: AuthedHttpRequest, public_id: uuid.UUID, action: str) -> Child:
     return access.changeable_child_for(request.user, public_id, action=action, request=request)
 
@@ -46,8 +41,8 @@ def _form_page(
     return render(request, FORM_TEMPLATE, {"form": form, "title": title, **context})
 
 
-def _to_child(child: Child) -> HttpResponse:
-    return redirect("children:detail", public_id=child.public_id)
+def _child_page(child: Child) -> str:
+    return reverse("children:detail", args=[child.public_id])
 
 
 def _may_see_register(user: object) -> None:
@@ -62,15 +57,14 @@ def _may_see_register(user: object) -> None:
 def contact_plan(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "contact_plan.create")
     current = child.contact_plans.filter(ended_on=None).first()
-    form = ContactPlanForm(_posted(request), plan=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_plan_set(by=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "In-contact plan saved")
-            return _to_child(child)
+    form = ContactPlanForm(posted(request), plan=current)
+    done = save_form(
+        request,
+        form,
+        lambda: services.contact_plan_set(by=request.user, child=child, **form.cleaned_data),
+        success="In-contact plan saved",
+        then=_child_page(child),
+    )
     intro = (
         f"This replaces the plan agreed on {current.agreed_on:%-d %B %Y}, which ends the day "
         "the new plan is agreed."
@@ -78,22 +72,21 @@ def contact_plan(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
         else "Record how you and the child agreed to keep in touch between reviews."
     )
     title = "Change the in-contact plan" if current else "Agree an in-contact plan"
-    return _form_page(request, form, title, child=child, intro=intro)
+    return done or _form_page(request, form, title, child=child, intro=intro)
 
 
 @require_http_methods(["GET", "POST"])
 def contact_log(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "contact.create")
-    form = ContactLogForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_log_add(by=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Contact logged")
-            return _to_child(child)
-    return _form_page(request, form, "Log a contact with the child", child=child)
+    form = ContactLogForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda: services.contact_log_add(by=request.user, child=child, **form.cleaned_data),
+        success="Contact logged",
+        then=_child_page(child),
+    )
+    return done or _form_page(request, form, "Log a contact with the child", child=child)
 
 
 # Advocacy --------------------------------------------------------------------------------
@@ -117,24 +110,23 @@ def _prompting_review(request: AuthedHttpRequest, child: Child) -> Review | None
 def advocacy_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "advocacy.create")
     review = _prompting_review(request, child)
-    form = AdvocacyReferralForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.advocacy_refer(
-                by=request.user, child=child, review=review, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Advocacy referral saved")
-            return _to_child(child)
+    form = AdvocacyReferralForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda: services.advocacy_refer(
+            by=request.user, child=child, review=review, **form.cleaned_data
+        ),
+        success="Advocacy referral saved",
+        then=_child_page(child),
+    )
     intro = (
         f"Prompted by the review held on {review.held_on:%-d %B %Y} "
         f"({review.get_participation_display()})."
         if review and review.held_on
         else ""
     )
-    return _form_page(request, form, "Refer to advocacy", child=child, intro=intro)
+    return done or _form_page(request, form, "Refer to advocacy", child=child, intro=intro)
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,19 +136,20 @@ def advocacy_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
     )
     child = _child(request, referral.child.public_id, "advocacy.update")
     form = AdvocacyOutcomeForm(
-        _posted(request),
+        posted(request),
         initial={"outcome": referral.outcome, "outcome_on": referral.outcome_on},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.advocacy_update(by=request.user, referral=referral, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Advocacy outcome saved")
-            return _to_child(child)
+    done = save_form(
+        request,
+        form,
+        lambda: services.advocacy_update(by=request.user, referral=referral, **form.cleaned_data),
+        success="Advocacy outcome saved",
+        then=_child_page(child),
+    )
     intro = f"Referred to {referral.organisation} on {referral.referred_on:%-d %B %Y}: {referral.reason}"
-    return _form_page(request, form, "Record the advocacy outcome", child=child, intro=intro)
+    return done or _form_page(
+        request, form, "Record the advocacy outcome", child=child, intro=intro
+    )
 
 
 # Independent Visitors: the child's side --------------------------------------------------
@@ -165,33 +158,29 @@ def advocacy_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def iv_refer(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "iv_referral.create")
-    form = IvReferForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.iv_refer(by=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{child.full_name} is waiting for an Independent Visitor")
-            return _to_child(child)
-    return _form_page(request, form, "Refer for an Independent Visitor", child=child)
+    form = IvReferForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda: services.iv_refer(by=request.user, child=child, **form.cleaned_data),
+        success=f"{child.full_name} is waiting for an Independent Visitor",
+        then=_child_page(child),
+    )
+    return done or _form_page(request, form, "Refer for an Independent Visitor", child=child)
 
 
 @require_http_methods(["GET", "POST"])
 def iv_match(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = _child(request, public_id, "iv_match.create")
-    form = IvMatchForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.iv_match(by=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{child.full_name} matched with {form.cleaned_data['visitor'].full_name}"
-            )
-            return _to_child(child)
-    return _form_page(request, form, "Match with an Independent Visitor", child=child)
+    form = IvMatchForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda: services.iv_match(by=request.user, child=child, **form.cleaned_data),
+        success=lambda match: f"{child.full_name} matched with {match.visitor.full_name}",
+        then=_child_page(child),
+    )
+    return done or _form_page(request, form, "Match with an Independent Visitor", child=child)
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,17 +189,18 @@ def iv_match_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
         IvMatch.objects.select_related("child", "visitor"), public_id=public_id
     )
     child = _child(request, match.child.public_id, "iv_match.end")
-    form = IvMatchEndForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.iv_match_end(by=request.user, match=match, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Independent Visitor match ended")
-            return _to_child(child)
+    form = IvMatchEndForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda: services.iv_match_end(by=request.user, match=match, **form.cleaned_data),
+        success="Independent Visitor match ended",
+        then=_child_page(child),
+    )
     intro = f"Matched with {match.visitor.full_name} since {match.started_on:%-d %B %Y}."
-    return _form_page(request, form, "End the Independent Visitor match", child=child, intro=intro)
+    return done or _form_page(
+        request, form, "End the Independent Visitor match", child=child, intro=intro
+    )
 
 
 # Independent Visitors: the register ------------------------------------------------------
@@ -233,34 +223,30 @@ def iv_list(request: AuthedHttpRequest) -> HttpResponse:
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def iv_add(request: AuthedHttpRequest) -> HttpResponse:
-    form = VisitorForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        visitor = IndependentVisitor(**{f: form.cleaned_data[f] for f in VisitorForm.fields_saved})
-        try:
-            services.visitor_add(by=request.user, visitor=visitor)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{visitor.full_name} added to the register")
-            return redirect("reviews:iv_list")
-    return _form_page(request, form, "Add an Independent Visitor", back="reviews:iv_list")
+    form = VisitorForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda: services.visitor_add(by=request.user, visitor=IndependentVisitor(**form.saved())),
+        success=lambda visitor: f"{visitor.full_name} added to the register",
+        then=reverse("reviews:iv_list"),
+    )
+    return done or _form_page(request, form, "Add an Independent Visitor", back="reviews:iv_list")
 
 
 @permission_required(access.ALLOCATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def iv_edit(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     visitor = get_object_or_404(IndependentVisitor, public_id=public_id)
-    form = VisitorForm(_posted(request), visitor=visitor)
-    if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in VisitorForm.fields_saved}
-        try:
-            services.visitor_update(by=request.user, visitor=visitor, changes=changes)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{changes['full_name']} saved")
-            return redirect("reviews:iv_list")
+    form = VisitorForm(posted(request), visitor=visitor)
+    done = save_form(
+        request,
+        form,
+        lambda: services.visitor_update(by=request.user, visitor=visitor, changes=form.saved()),
+        success=lambda saved: f"{saved.full_name} saved",
+        then=reverse("reviews:iv_list"),
+    )
     matches = selectors.matches_of(visitor, access.children_visible_to(request.user))
-    return _form_page(
+    return done or _form_page(
         request, form, visitor.full_name, back="reviews:iv_list", visitor=visitor, matches=matches
     )
