@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from children.forms import ChildFilterForm
 from children.models import Allocation, Child, ChildQuerySet, Episode, PeriodOfCare
@@ -85,11 +86,19 @@ class WaitingChild:
 
 def unallocated_children(children: ChildQuerySet, *, today: date) -> list[WaitingChild]:
     """Looked-after children with no IRO, longest waiting first, with working days waited."""
-    period = PeriodOfCare.objects.open().filter(child=OuterRef("pk"))
+    period_start = Subquery(
+        PeriodOfCare.objects.open().filter(child=OuterRef("pk")).values("start_date")[:1]
+    )
+    # A child whose IRO left or was unallocated waits from that day, not from entering care.
+    last_allocation_end = Subquery(
+        Allocation.objects.filter(child=OuterRef("pk"), end_date__isnull=False)
+        .order_by("-end_date")
+        .values("end_date")[:1]
+    )
     rows = (
         children.unallocated()
         .with_current()
-        .annotate(waiting_since=Subquery(period.values("start_date")[:1]))
+        .annotate(waiting_since=Greatest(period_start, Coalesce(last_allocation_end, period_start)))
         .order_by("waiting_since", "last_name")
     )
     waiting = []

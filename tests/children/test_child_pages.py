@@ -413,3 +413,16 @@ def test_cover_by_the_same_iro_or_ending_before_it_starts_is_refused(mona, ivy) 
     )
     assert "Choose a different IRO to cover" in same.content.decode()
     assert "The end date must be on or after the start date" in backwards.content.decode()
+
+
+def test_a_child_whose_iro_allocation_ended_waits_from_that_day(mona, ivy) -> None:
+    child = factories.looked_after_child(
+        first_name="Left", last_name="Behind", start=date(2020, 1, 6)
+    )
+    factories.AllocationFactory(
+        child=child, iro=ivy, start_date=date(2020, 1, 8), end_date=date(2020, 12, 18)
+    )
+    with time_machine.travel(date(2020, 12, 29)):
+        page = client_for(mona).get(reverse("children:unallocated")).content.decode()
+    assert "18 December 2020" in page
+    assert re.search(r'numeric">5\s', page)
