@@ -424,3 +424,13 @@ def test_child_page_and_timeline_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(22):
         response = client.get(reverse(name, args=[child.public_id]))
     assert response.status_code == 200
+
+
+def test_a_review_the_child_did_not_take_part_in_suggests_advocacy(ivy, child) -> None:
+    review = factories.held_review(child, held_on=date(2023, 4, 28), participation="PN7")
+    page = text(client_for(ivy).get(reverse("reviews:detail", args=[review.public_id])))
+    assert "did not take part in this review" in page
+    assert (
+        f"{reverse('reviews:advocacy_add', args=[child.public_id])}?review={review.public_id}"
+        in page
+    )
