@@ -136,6 +136,14 @@ class Child(AuditedModel):
     def age(self) -> int:
         return self.age_on(timezone.localdate())
 
+    def was_looked_after_on(self, day: date) -> bool:
+        """In a period of care at any time on `day` (the day care ends counts)."""
+        return (
+            self.periods.filter(start_date__lte=day)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+            .exists()
+        )
+
     def is_uasc_on(self, day: date) -> bool:
         return (
             self.uasc_from is not None

@@ -34,17 +34,11 @@ class EpisodeData:
 @transaction.atomic
 def child_admit(*, by: User, child: Child, episode: EpisodeData) -> Child:
     """Record a child who has started to be looked after: the child, a period and its first episode."""
-    child.stamp(by)
-    child.full_clean()
-    child.save()
+    child.save_by(by)
     period = PeriodOfCare(child=child, start_date=episode.start_date)
-    period.stamp(by)
-    period.full_clean()
-    period.save()
+    period.save_by(by)
     first = Episode(child=child, period=period, **{**episode.__dict__, "reason_new_episode": "S"})
-    first.stamp(by)
-    first.full_clean()
-    first.save()
+    first.save_by(by)
     audit_record(user=by, action="child.create", child=child, obj=child)
     return child
 
@@ -61,9 +55,7 @@ def child_update(*, by: User, child: Child, version: int, changes: dict) -> Chil
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.version += 1
-    locked.stamp(by)
-    locked.full_clean()
-    locked.save()
+    locked.save_by(by)
     audit_record(
         user=by,
         action="child.update",
@@ -92,9 +84,7 @@ def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
                 }
             )
         period = PeriodOfCare(child=child, start_date=episode.start_date)
-        period.stamp(by)
-        period.full_clean()
-        period.save()
+        period.save_by(by)
     else:
         if episode.reason_new_episode == "S":
             raise ValidationError(
@@ -112,14 +102,10 @@ def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
             )
         current.end_date = episode.start_date
         current.reason_ceased = "X1"
-        current.stamp(by)
-        current.full_clean()
-        current.save()
+        current.save_by(by)
         period = current.period
     new = Episode(child=child, period=period, **episode.__dict__)
-    new.stamp(by)
-    new.full_clean()
-    new.save()
+    new.save_by(by)
     audit_record(user=by, action="episode.create", child=child, obj=new)
     return new
 
@@ -149,15 +135,11 @@ def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) ->
         )
     current.end_date = end_date
     current.reason_ceased = reason_ceased
-    current.stamp(by)
-    current.full_clean()
-    current.save()
+    current.save_by(by)
     period = current.period
     period.end_date = end_date
     period.reason_ceased = reason_ceased
-    period.stamp(by)
-    period.full_clean()
-    period.save()
+    period.save_by(by)
     for allocation in Allocation.objects.open().filter(child=child):
         allocation.end_date = max(end_date, allocation.start_date)
         allocation.reason = allocation.reason or "Ceased to be looked after"
@@ -260,9 +242,7 @@ def cover_arrange(
     cover = CoverArrangement(
         absent_iro=absent_iro, covering_iro=covering_iro, start_date=start_date, end_date=end_date
     )
-    cover.stamp(by)
-    cover.full_clean()
-    cover.save()
+    cover.save_by(by)
     audit_record(
         user=by,
         action="cover.create",

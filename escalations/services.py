@@ -61,9 +61,7 @@ def _lock(escalation: Escalation, *, expected_version: int, doing: str) -> Escal
 
 def _save(escalation: Escalation, by: User) -> None:
     escalation.version += 1
-    escalation.stamp(by)
-    escalation.full_clean()
-    escalation.save()
+    escalation.save_by(by)
 
 
 def _event(
@@ -72,9 +70,7 @@ def _event(
     event = EscalationEvent(
         escalation=escalation, kind=kind, stage=escalation.stage, on=on, by=by, **fields
     )
-    event.stamp(by)
-    event.full_clean()
-    event.save()
+    event.save_by(by)
     return event
 
 
@@ -106,14 +102,10 @@ def escalation_raise(
         stage_started_on=raised_on,
         review=review,
     )
-    escalation.stamp(by)
-    escalation.full_clean()
-    escalation.save()
+    escalation.save_by(by)
     for data in areas:
         area = AreaOfConcern(escalation=escalation, **data.__dict__)
-        area.stamp(by)
-        area.full_clean()
-        area.save()
+        area.save_by(by)
     _event(escalation, by=by, kind=EventKind.RAISED, on=raised_on, text=summary)
     audit_record(
         user=by,
@@ -277,9 +269,7 @@ def escalation_close(
             + " none"
         )
     for area in areas:
-        area.stamp(by)
-        area.full_clean()
-        area.save()
+        area.save_by(by)
     locked.status = Status.CLOSED
     locked.closed_on = closed_on
     locked.resolved_at_stage = locked.stage

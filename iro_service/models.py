@@ -140,3 +140,9 @@ class AuditedModel(models.Model):
         if self.created_by_id is None:
             self.created_by = by
         self.modified_by = by
+
+    def save_by(self, by: "User") -> None:
+        """Stamp, validate every field and constraint, and save: the way services write."""
+        self.stamp(by)
+        self.full_clean()
+        self.save()

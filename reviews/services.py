@@ -283,9 +283,7 @@ def review_finalise(
         follow_up_due=end,
         reason=rating_reason,
     )
-    rag.stamp(by)
-    rag.full_clean()
-    rag.save()
+    rag.save_by(by)
     audit_record(
         user=by,
         action="review.finalise",
@@ -303,9 +301,7 @@ def decision_add(*, by: User, review: Review, text: str, owner: str, due_date: d
     if review.status == ReviewStatus.CANCELLED:
         raise ValidationError({"text": "A cancelled review has no decisions"})
     decision = Decision(review=review, text=text, owner=owner, due_date=due_date)
-    decision.stamp(by)
-    decision.full_clean()
-    decision.save()
+    decision.save_by(by)
     audit_record(user=by, action="decision.add", child=review.child, obj=decision)
     return decision
 
@@ -322,9 +318,7 @@ def decision_set_status(
         raise ValidationError({"completed_on": "Enter the date it was done"})
     decision.status = status
     decision.completed_on = completed_on if status != DecisionStatus.OPEN else None
-    decision.stamp(by)
-    decision.full_clean()
-    decision.save()
+    decision.save_by(by)
     audit_record(user=by, action="decision.update", child=decision.review.child, obj=decision)
     return decision
 
@@ -342,10 +336,7 @@ def oversight_note_add(
     """Record the IRO's oversight of the child's plan; it may complete a RAG follow-up."""
     if noted_on > timezone.localdate():
         raise ValidationError({"noted_on": "The date must be today or in the past"})
-    in_care = PeriodOfCare.objects.filter(child=child, start_date__lte=noted_on).exclude(
-        end_date__lt=noted_on
-    )
-    if not in_care.exists():
+    if not child.was_looked_after_on(noted_on):
         raise ValidationError({"noted_on": "The child was not looked after on that date"})
     if follow_up_of is not None:
         follow_up_of = RagRating.objects.select_for_update().get(pk=follow_up_of.pk, child=child)
@@ -361,9 +352,7 @@ def oversight_note_add(
     note = OversightNote(
         child=child, author=by, noted_on=noted_on, kind=kind, text=text, follow_up_of=follow_up_of
     )
-    note.stamp(by)
-    note.full_clean()
-    note.save()
+    note.save_by(by)
     if follow_up_of is not None and follow_up_of.followed_up_on is None:
         follow_up_of.followed_up_on = noted_on
         follow_up_of.stamp(by)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from children.audit import audit_record
-from children.models import Child, PeriodOfCare
+from children.models import Child
 from iro_service.models import User
 from reviews.models import (
     AdvocacyOutcome,
@@ -38,14 +38,6 @@ def _long(day: date) -> str:
 def _not_future(field: str, day: date | None, what: str) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: f"{what} must be today or in the past"})
-
-
-def _in_care_on(child: Child, day: date) -> bool:
-    return (
-        PeriodOfCare.objects.filter(child=child, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .exists()
-    )
 
 
 # In-contact plans and contacts -----------------------------------------------------------
@@ -139,9 +131,7 @@ def contact_log_add(
     contact = ContactLog(
         child=child, plan=plan, contacted_on=contacted_on, method=method, note=note
     )
-    contact.stamp(by)
-    contact.full_clean()
-    contact.save()
+    contact.save_by(by)
     audit_record(user=by, action="contact.create", child=child, obj=contact)
     return contact
 
@@ -172,7 +162,7 @@ def advocacy_refer(
                     f"held on {_long(review.held_on)}"
                 }
             )
-    if not _in_care_on(child, referred_on):
+    if not child.was_looked_after_on(referred_on):
         raise ValidationError({"referred_on": "The child was not looked after on that date"})
     referral = AdvocacyReferral(
         child=child,
@@ -181,9 +171,7 @@ def advocacy_refer(
         organisation=organisation,
         review=review,
     )
-    referral.stamp(by)
-    referral.full_clean()
-    referral.save()
+    referral.save_by(by)
     audit_record(
         user=by,
         action="advocacy.create",
@@ -218,9 +206,7 @@ def advocacy_update(
     previous = referral.outcome
     referral.outcome = outcome
     referral.outcome_on = outcome_on
-    referral.stamp(by)
-    referral.full_clean()
-    referral.save()
+    referral.save_by(by)
     audit_record(
         user=by,
         action="advocacy.update",
@@ -261,9 +247,7 @@ def _validate_visitor(visitor: IndependentVisitor) -> None:
 def visitor_add(*, by: User, visitor: IndependentVisitor) -> IndependentVisitor:
     """Add a volunteer to the Independent Visitor register."""
     _validate_visitor(visitor)
-    visitor.stamp(by)
-    visitor.full_clean()
-    visitor.save()
+    visitor.save_by(by)
     audit_record(user=by, action="visitor.create", child=None, obj=visitor)
     return visitor
 
@@ -285,9 +269,7 @@ def visitor_update(*, by: User, visitor: IndependentVisitor, changes: dict) -> I
                     f"match{'es' if open_matches > 1 else ''} first"
                 }
             )
-    locked.stamp(by)
-    locked.full_clean()
-    locked.save()
+    locked.save_by(by)
     audit_record(
         user=by,
         action="visitor.update",
@@ -303,7 +285,7 @@ def iv_refer(*, by: User, child: Child, referred_on: date) -> IvReferral:
     """Put the child on the list of children waiting for an Independent Visitor."""
     _lock_child(child)
     _not_future("referred_on", referred_on, "The date referred")
-    if not _in_care_on(child, referred_on):
+    if not child.was_looked_after_on(referred_on):
         raise ValidationError({"referred_on": "The child was not looked after on that date"})
     waiting = IvReferral.objects.filter(child=child, closed_on=None).first()
     if waiting is not None:
@@ -364,7 +346,7 @@ def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, started_on:
                 f"approved on {_long(visitor.approved_on)}"
             }
         )
-    if not _in_care_on(child, started_on):
+    if not child.was_looked_after_on(started_on):
         raise ValidationError({"started_on": "The child was not looked after on that date"})
     other = _overlapping(child, started_on)
     if other is not None:
