@@ -20,9 +20,21 @@ def _code_field(
     field: str, label: str, *, required: bool = True, exclude: tuple = ()
 ) -> forms.ChoiceField:
     def choices() -> list[tuple[str, str]]:
-        """Today's code list, read at each form build so a new collection year applies."""
-        current = codes.current_choices(field)
-        return [("", "Select")] + [(c, text) for c, text in current if c not in exclude]
+        """This year's codes, then older years' retired ones (for back-dated records).
+
+        Whether a code is valid on the record's own date is checked by the model's clean().
+        """
+        current = dict(codes.current_choices(field))
+        retired = [
+            (
+                code,
+                f"{code}: {text} (before {codes.collection_year_label(codes.collection_year(timezone.localdate()))})",
+            )
+            for code, text in codes.all_codes(field).items()
+            if code not in current
+        ]
+        listed = list(current.items()) + retired
+        return [("", "Select")] + [(c, text) for c, text in listed if c not in exclude]
 
     return forms.ChoiceField(
         label=label,
