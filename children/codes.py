@@ -14,7 +14,6 @@ from django.utils import timezone
 FIRST_YEAR = 2015  # 2015-16
 LAST_YEAR = 2030  # 2030-31: later years reuse the newest list until it is updated
 
-SEX_NUMERIC_UNTIL = 2023  # 1/2 up to 2023-24, M/F/U after
 
 SEX = {"M": "Male", "F": "Female", "U": "Unknown or not stated"}
 

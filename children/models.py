@@ -144,13 +144,6 @@ class Child(AuditedModel):
             .exists()
         )
 
-    def is_uasc_on(self, day: date) -> bool:
-        return (
-            self.uasc_from is not None
-            and self.uasc_from <= day
-            and (self.uasc_ceased is None or self.uasc_ceased > day)
-        )
-
     @property
     def sex_label(self) -> str:
         return Sex(self.sex).label if self.sex else ""
@@ -221,12 +214,6 @@ class PeriodOfCare(AuditedModel):
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def open(self) -> "EpisodeQuerySet":
         return self.filter(end_date=None)
-
-    def open_on(self, day: date) -> "EpisodeQuerySet":
-        """Episodes open at the end of `day`."""
-        return self.filter(start_date__lte=day).filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=day)
-        )
 
 
 class Episode(AuditedModel):

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 
 from children.models import Child, PeriodOfCare
 from iro_service.models import AuditedModel
+from reviews import rules
 
 
 class ReviewStatus(models.TextChoices):
@@ -195,6 +196,13 @@ class Review(AuditedModel):
     def is_late(self) -> bool:
         """Held after its reg. 33 due date."""
         return self.held_on is not None and self.held_on > self.due_date
+
+    @property
+    def pre_meeting_due(self) -> date | None:
+        """When the IRO's pre-meeting oversight is due: 2 working days before (local practice)."""
+        if self.scheduled_for is None:
+            return None
+        return rules.pre_meeting_oversight_due(self.scheduled_for.date())
 
     @property
     def is_open(self) -> bool:

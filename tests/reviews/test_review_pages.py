@@ -434,3 +434,11 @@ def test_a_review_the_child_did_not_take_part_in_suggests_advocacy(ivy, child) -
         f"{reverse('reviews:advocacy_add', args=[child.public_id])}?review={review.public_id}"
         in page
     )
+
+
+def test_a_scheduled_review_shows_when_the_pre_meeting_oversight_is_due(ivy, child) -> None:
+    client = client_for(ivy)
+    schedule(client, child, date(2024, 6, 10))  # a Monday: two working days before is Thursday
+    review = Review.objects.get()
+    page = text(client.get(reverse("reviews:detail", args=[review.public_id])))
+    assert "Due by 6 June 2024" in page
