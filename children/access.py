@@ -1,15 +1,19 @@
-"""Who may see and change which child: every read of a child's record goes through here.
+"""Who may see and change which child, and the one gate every child-linked record passes.
 
-A record that exists but is not the user's answers exactly like one that does not exist.
+A record that exists but is not the user's answers exactly like one that does not exist
+(404), and the refusal is audited; every page that shows a child's record audits the read.
 """
 
 import uuid
+from typing import TypeVar
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from children.audit import audit_record
+from audit.models import Action, Kind
+from audit.writer import record
 from children.models import Allocation, Child, ChildQuerySet, CoverArrangement
 from iro_service.models import User
 
@@ -18,6 +22,8 @@ VIEW_ALLOCATED = "children.view_allocated_children"
 ALLOCATE = "children.allocate_iro"
 CHANGE = "children.change_child"
 ADD = "children.add_child"
+
+RecordT = TypeVar("RecordT", bound=models.Model)
 
 
 def iros_covered_by(user: User) -> "Q":
@@ -44,30 +50,77 @@ def children_visible_to(user: User) -> ChildQuerySet:
     return children.none()
 
 
-def child_for(
-    user: User, public_id: uuid.UUID, *, action: str, request: HttpRequest | None = None
-) -> Child:
-    """The child `user` may act on, audited; 404 (and a denied audit row) if not theirs."""
-    child = children_visible_to(user).filter(public_id=public_id).first()
-    if child is None:
-        existing = Child.objects.filter(public_id=public_id).first()
-        if existing is not None:
-            audit_record(user=user, action=action, child=existing, allowed=False, request=request)
-        raise Http404("No child found")
-    if action.endswith(".view"):
-        audit_record(user=user, action=action, child=child, request=request)
+def _child_of(obj: models.Model, child_field: str) -> Child:
+    child = obj
+    for part in filter(None, child_field.split("__")):
+        child = getattr(child, part)
+    assert isinstance(child, Child)
     return child
+
+
+def record_for(
+    user: User,
+    records: "models.QuerySet[RecordT]",
+    public_id: uuid.UUID,
+    *,
+    action: Action,
+    request: HttpRequest | None = None,
+    child_field: str = "child",
+    perm: str | None = None,
+) -> RecordT:
+    """The child-linked record `user` may act on, its read audited; 404 and a refusal if not.
+
+    `child_field` is the path from the record to its child ("" for a child itself); `perm`
+    is a permission the user's role must also hold (to change, say).
+    """
+    lookup = f"{child_field}__in" if child_field else "pk__in"
+    found = (records.select_related(child_field) if child_field else records).filter(
+        public_id=public_id
+    )
+    obj = found.filter(**{lookup: children_visible_to(user)}).first()
+    if obj is not None and (perm is None or user.has_perm(perm)):
+        record(
+            user=user,
+            kind=Kind.READ,
+            action=action,
+            child=_child_of(obj, child_field),
+            obj=obj,
+            request=request,
+        )
+        return obj
+    existing = obj or found.first()
+    if existing is not None:
+        record(
+            user=user,
+            kind=Kind.REFUSAL,
+            action=action,
+            child=_child_of(existing, child_field),
+            obj=existing,
+            request=request,
+            detail={"permission": perm} if obj is not None else {},
+        )
+    raise Http404(f"No {records.model._meta.verbose_name} found")
+
+
+def child_for(
+    user: User,
+    public_id: uuid.UUID,
+    *,
+    action: Action,
+    request: HttpRequest | None = None,
+    perm: str | None = None,
+) -> Child:
+    """The child `user` may act on, audited; 404 (and a refusal row) if not theirs."""
+    return record_for(
+        user, Child.objects.all(), public_id, action=action, request=request, child_field="", perm=perm
+    )
 
 
 def changeable_child_for(
-    user: User, public_id: uuid.UUID, *, action: str, request: HttpRequest | None = None
+    user: User, public_id: uuid.UUID, *, action: Action, request: HttpRequest | None = None
 ) -> Child:
     """The child whose records `user` may change; 404 (audited) for anyone else."""
-    child = child_for(user, public_id, action=action, request=request)
-    if not can_change(user):
-        audit_record(user=user, action=action, child=child, allowed=False, request=request)
-        raise Http404("No child found")
-    return child
+    return child_for(user, public_id, action=action, request=request, perm=CHANGE)
 
 
 def can_change(user: User) -> bool:
@@ -76,4 +129,5 @@ def can_change(user: User) -> bool:
 
 
 def can_allocate(user: User) -> bool:
+    """Whether `user`'s role may allocate IROs, arrange cover and manage the IV register."""
     return user.has_perm(ALLOCATE)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from children import codes
 from children.models import Allocation, Child, ChildQuerySet, Sex
 from children.services import EpisodeData
-from iro_service.forms import GovDateField, page_helper
+from core.forms import GovDateField, page_helper
 from iro_service.models import User
 
 

@@ -1,4 +1,4 @@
-"""Children looked after, their periods of care and episodes (SSDA903), IRO allocations, audit."""
+"""Children looked after, their periods of care and episodes (SSDA903), IRO allocations, cover."""
 
 import uuid
 from datetime import date
@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from children import codes
-from iro_service.models import AuditedModel
+from core.models import ChildDates, DateRange, Record, one_open_per
 
 
 class Sex(models.TextChoices):
@@ -63,10 +63,9 @@ class ChildQuerySet(models.QuerySet["Child"]):
         )
 
 
-class Child(AuditedModel):
+class Child(Record):
     """A child or young person looked after by the local authority."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child_ref = models.CharField(
         "Child reference",
         max_length=10,
@@ -84,7 +83,6 @@ class Child(AuditedModel):
     uasc_from = models.DateField("Unaccompanied asylum-seeking child from", null=True, blank=True)
     uasc_ceased = models.DateField("Ceased to be UASC on", null=True, blank=True)
     siblings = models.ManyToManyField("self", blank=True, symmetrical=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -168,61 +166,35 @@ class Child(AuditedModel):
             raise ValidationError(errors)
 
 
-class PeriodOfCareQuerySet(models.QuerySet["PeriodOfCare"]):
-    def open(self) -> "PeriodOfCareQuerySet":
-        return self.filter(end_date=None)
-
-
-class PeriodOfCare(AuditedModel):
+class PeriodOfCare(Record, ChildDates, DateRange):
     """A continuous period of being looked after, from starting to ceasing (SSDA903)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods")
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
     reason_ceased = models.CharField(max_length=3, blank=True)
 
-    objects = PeriodOfCareQuerySet.as_manager()
+    CHILD_DATE_FIELDS = ("start_date",)
 
     class Meta:
         ordering = ["-start_date"]
         verbose_name_plural = "periods of care"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="period_ends_after_it_starts",
-            ),
-            models.UniqueConstraint(
-                fields=["child"],
-                condition=Q(end_date__isnull=True),
-                name="one_open_period_per_child",
-            ),
+            *DateRange.Meta.constraints,
+            one_open_per("child", name="one_open_period_per_child"),
         ]
 
     def __str__(self) -> str:
         return f"Period of care from {self.start_date:%d/%m/%Y}"
 
     @property
-    def is_open(self) -> bool:
-        return self.end_date is None
-
-    @property
     def reason_ceased_label(self) -> str:
         return codes.label("REC", self.reason_ceased)
 
 
-class EpisodeQuerySet(models.QuerySet["Episode"]):
-    def open(self) -> "EpisodeQuerySet":
-        return self.filter(end_date=None)
-
-
-class Episode(AuditedModel):
+class Episode(Record, ChildDates, DateRange):
     """A spell of one legal status and one placement within a period of care (SSDA903 Episodes)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
     period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="episodes")
-    start_date = models.DateField("Start date")
     reason_new_episode = models.CharField("Reason for new episode", max_length=1)
     legal_status = models.CharField("Legal status", max_length=2)
     cin = models.CharField("Category of need", max_length=2, blank=True)
@@ -232,24 +204,16 @@ class Episode(AuditedModel):
     home_postcode = models.CharField("Home postcode", max_length=8, blank=True)
     in_area = models.BooleanField("Placed inside the council's area", null=True, blank=True)
     urn = models.CharField("Ofsted URN", max_length=8, blank=True)
-    end_date = models.DateField("End date", null=True, blank=True)
     reason_ceased = models.CharField("Reason episode ceased", max_length=3, blank=True)
     reason_place_change = models.CharField("Reason for placement change", max_length=5, blank=True)
 
-    objects = EpisodeQuerySet.as_manager()
+    CHILD_DATE_FIELDS = ("start_date",)
 
     class Meta:
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="episode_ends_after_it_starts",
-            ),
-            models.UniqueConstraint(
-                fields=["child"],
-                condition=Q(end_date__isnull=True),
-                name="one_open_episode_per_child",
-            ),
+            *DateRange.Meta.constraints,
+            one_open_per("child", name="one_open_episode_per_child"),
         ]
         indexes = [models.Index(fields=["child", "start_date"])]
 
@@ -277,9 +241,11 @@ class Episode(AuditedModel):
         return codes.label("REC", self.reason_ceased)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            errors["end_date"] = "End date must be on or after the start date"
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
         if self.start_date:
             checks = (
                 ("reason_new_episode", "RNE", self.reason_new_episode),
@@ -319,15 +285,9 @@ class Episode(AuditedModel):
         return list(others.filter(clash).order_by("start_date")[:1])
 
 
-class AllocationQuerySet(models.QuerySet["Allocation"]):
-    def open(self) -> "AllocationQuerySet":
-        return self.filter(end_date=None)
-
-
-class Allocation(AuditedModel):
+class Allocation(Record, ChildDates, DateRange):
     """A child's allocation to an IRO, from a date until reallocated or the care ends."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
     iro = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -335,24 +295,15 @@ class Allocation(AuditedModel):
         related_name="allocations",
         verbose_name="IRO",
     )
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
 
-    objects = AllocationQuerySet.as_manager()
+    CHILD_DATE_FIELDS = ("start_date",)
 
     class Meta:
         ordering = ["-start_date", "-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="allocation_ends_after_it_starts",
-            ),
-            models.UniqueConstraint(
-                fields=["child"],
-                condition=Q(end_date__isnull=True),
-                name="one_open_allocation_per_child",
-            ),
+            *DateRange.Meta.constraints,
+            one_open_per("child", name="one_open_allocation_per_child"),
         ]
         indexes = [models.Index(fields=["iro", "end_date"])]
 
@@ -360,56 +311,20 @@ class Allocation(AuditedModel):
         return f"{self.iro} from {self.start_date:%d/%m/%Y}"
 
 
-class CoverArrangement(AuditedModel):
+class CoverArrangement(Record, DateRange):
     """One IRO covering another's caseload for a time (leave, sickness)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     absent_iro = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covered_by"
     )
     covering_iro = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covering"
     )
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="cover_ends_after_it_starts",
-            ),
+            *DateRange.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(absent_iro=F("covering_iro")), name="cover_is_by_another_iro"
             ),
         ]
-
-
-class AuditEvent(models.Model):
-    """One read or change of a child's record, or a refused attempt; never edited or deleted."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="audit_events",
-    )
-    action = models.CharField(max_length=50)
-    child = models.ForeignKey(
-        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
-    )
-    object_type = models.CharField(max_length=50, blank=True)
-    object_id = models.CharField(max_length=50, blank=True)
-    allowed = models.BooleanField(default=True)
-    path = models.CharField(max_length=300, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at"]
-        indexes = [models.Index(fields=["child", "-at"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {'allowed' if self.allowed else 'denied'}"

@@ -7,13 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from children.audit import audit_record
+from audit.models import Action, Kind
+from audit.writer import changes_between, record, snapshot
 from children.models import Allocation, Child, CoverArrangement, Episode, PeriodOfCare
+from core.conflicts import lock
 from iro_service.models import Role, User
-
-
-class EditConflict(Exception):
-    """The record changed since the user opened it: their save would overwrite another's."""
 
 
 @dataclass(frozen=True)
@@ -39,41 +37,33 @@ def child_admit(*, by: User, child: Child, episode: EpisodeData) -> Child:
     period.save_by(by)
     first = Episode(child=child, period=period, **{**episode.__dict__, "reason_new_episode": "S"})
     first.save_by(by)
-    audit_record(user=by, action="child.create", child=child, obj=child)
+    record(user=by, kind=Kind.CHANGE, action=Action.CHILD_CREATE, child=child, obj=child)
     return child
 
 
 @transaction.atomic
 def child_update(*, by: User, child: Child, version: int, changes: dict) -> Child:
     """Save edits to a child's details, refusing them if someone saved since `version` was read."""
-    locked = Child.objects.select_for_update().get(pk=child.pk)
-    if locked.version != version:
-        raise EditConflict(
-            "Someone else changed this child's details while you were editing. "
-            "Your changes have not been saved: check the details below and make them again."
-        )
+    locked = lock(child, version=version, what="child's details")
+    before = snapshot(locked)
     for field, value in changes.items():
         setattr(locked, field, value)
-    locked.version += 1
     locked.save_by(by)
-    audit_record(
+    record(
         user=by,
-        action="child.update",
+        kind=Kind.CHANGE,
+        action=Action.CHILD_UPDATE,
         child=locked,
         obj=locked,
-        detail={"fields": sorted(changes)},
+        changes=changes_between(before, locked),
     )
     return locked
-
-
-def _lock_child(child: Child) -> Child:
-    return Child.objects.select_for_update().get(pk=child.pk)
 
 
 @transaction.atomic
 def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
     """Record a change of placement or legal status, or the start of a new period of care."""
-    _lock_child(child)
+    lock(child)
     current = Episode.objects.open().filter(child=child).select_related("period").first()
     if current is None:
         if episode.reason_new_episode != "S":
@@ -106,14 +96,14 @@ def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
         period = current.period
     new = Episode(child=child, period=period, **episode.__dict__)
     new.save_by(by)
-    audit_record(user=by, action="episode.create", child=child, obj=new)
+    record(user=by, kind=Kind.CHANGE, action=Action.EPISODE_CREATE, child=child, obj=new)
     return new
 
 
 @transaction.atomic
 def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) -> PeriodOfCare:
     """Record that a child has ceased to be looked after; their IRO allocation ends the same day."""
-    _lock_child(child)
+    lock(child)
     current = Episode.objects.open().filter(child=child).select_related("period").first()
     if current is None:
         raise ValidationError({"end_date": "The child is not looked after"})
@@ -145,8 +135,13 @@ def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) ->
         allocation.reason = allocation.reason or "Ceased to be looked after"
         allocation.stamp(by)
         allocation.save()
-    audit_record(
-        user=by, action="period.end", child=child, obj=period, detail={"reason": reason_ceased}
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.PERIOD_END,
+        child=child,
+        obj=period,
+        detail={"reason": reason_ceased},
     )
     return period
 
@@ -156,7 +151,7 @@ def allocation_make(
     *, by: User, child: Child, iro: User, start_date: date, reason: str = ""
 ) -> Allocation:
     """Allocate a child to an IRO, ending any open allocation the day the new one starts."""
-    _lock_child(child)
+    lock(child)
     if not iro.is_active or not iro.has_role(Role.IRO):
         raise ValidationError({"iro": "Choose an active IRO"})
     if not PeriodOfCare.objects.open().filter(child=child).exists():
@@ -185,9 +180,10 @@ def allocation_make(
         raise ValidationError(
             {"iro": "The child was allocated by someone else at the same time: check and try again"}
         ) from exc
-    audit_record(
+    record(
         user=by,
-        action="allocation.create",
+        kind=Kind.CHANGE,
+        action=Action.ALLOCATION_CREATE,
         child=child,
         obj=allocation,
         detail={
@@ -201,14 +197,22 @@ def allocation_make(
 @transaction.atomic
 def child_archive(*, by: User, child: Child, reason: str) -> Child:
     """Archive a record made in error or out of scope: it leaves every list but is never deleted."""
-    locked = _lock_child(child)
+    locked = lock(child)
     locked.archived_at = timezone.now()
     locked.archived_by = by
     locked.archive_reason = reason
     locked.version += 1
-    locked.save(update_fields=["archived_at", "archived_by", "archive_reason", "version"])
-    audit_record(
-        user=by, action="child.archive", child=locked, obj=locked, detail={"reason": reason}
+    locked.stamp(by)
+    locked.save(
+        update_fields=["archived_at", "archived_by", "archive_reason", "version", "modified_by"]
+    )
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.CHILD_ARCHIVE,
+        child=locked,
+        obj=locked,
+        detail={"reason": reason},
     )
     return locked
 
@@ -221,8 +225,8 @@ def sibling_link(*, by: User, child: Child, sibling: Child) -> None:
     if child.siblings.filter(pk=sibling.pk).exists():
         raise ValidationError({"child_ref": f"{sibling.full_name} is already linked as a sibling"})
     child.siblings.add(sibling)
-    audit_record(user=by, action="sibling.link", child=child, obj=sibling)
-    audit_record(user=by, action="sibling.link", child=sibling, obj=child)
+    record(user=by, kind=Kind.CHANGE, action=Action.SIBLING_LINK, child=child, obj=sibling)
+    record(user=by, kind=Kind.CHANGE, action=Action.SIBLING_LINK, child=sibling, obj=child)
 
 
 @transaction.atomic
@@ -243,9 +247,10 @@ def cover_arrange(
         absent_iro=absent_iro, covering_iro=covering_iro, start_date=start_date, end_date=end_date
     )
     cover.save_by(by)
-    audit_record(
+    record(
         user=by,
-        action="cover.create",
+        kind=Kind.CHANGE,
+        action=Action.COVER_CREATE,
         child=None,
         obj=cover,
         detail={"absent": str(absent_iro.public_id), "covering": str(covering_iro.public_id)},

@@ -1,15 +1,15 @@
-"""Who may see and act on which escalation: every escalation fetch goes through here.
+"""Who may see and act on which escalation: through its child, by the one gate.
 
-An escalation is reachable through its child: IROs act on those of children visible to
-them (their caseload and cover), managers on all. Not yours answers like does not exist.
+IROs act on the escalations of children visible to them (their caseload and cover),
+managers on all. Not yours answers like does not exist.
 """
 
 import uuid
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from children.access import children_visible_to
-from children.audit import audit_record
+from audit.models import Action
+from children.access import children_visible_to, record_for
 from escalations.models import Escalation, EscalationQuerySet
 from iro_service.models import User
 
@@ -26,32 +26,17 @@ def escalations_visible_to(user: User) -> EscalationQuerySet:
 
 
 def escalation_for(
-    user: User, public_id: uuid.UUID, *, action: str, request: HttpRequest | None = None
+    user: User, public_id: uuid.UUID, *, action: Action, request: HttpRequest | None = None
 ) -> Escalation:
     """The escalation `user` may act on, audited through its child; 404 if not theirs."""
-    escalation = (
-        escalations_visible_to(user)
-        .select_related("child", "raised_by", "review")
-        .filter(public_id=public_id)
-        .first()
+    return record_for(
+        user,
+        Escalation.objects.select_related("raised_by", "review"),
+        public_id,
+        action=action,
+        request=request,
+        perm=CHANGE,
     )
-    if escalation is None:
-        existing = Escalation.objects.select_related("child").filter(public_id=public_id).first()
-        if existing is not None:
-            audit_record(
-                user=user,
-                action=action,
-                child=existing.child,
-                obj=existing,
-                allowed=False,
-                request=request,
-            )
-        raise Http404("No escalation found")
-    if action.endswith(".view"):
-        audit_record(
-            user=user, action=action, child=escalation.child, obj=escalation, request=request
-        )
-    return escalation
 
 
 def can_raise(user: User) -> bool:

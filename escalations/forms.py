@@ -6,9 +6,9 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
+from core.forms import GovDateField, YesNoField, page_helper
 from escalations import rules
 from escalations.models import Area, AreaOfConcern, AreaOutcome, Escalation, Stage
-from iro_service.forms import GovDateField, YesNoField, page_helper
 from iro_service.models import User
 
 MAX_AREAS = 5

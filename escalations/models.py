@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from core.models import Record
 from escalations import rules
-from iro_service.models import AuditedModel
 
 
 class Stage(models.TextChoices):
@@ -87,10 +87,9 @@ class EscalationQuerySet(models.QuerySet["Escalation"]):
         return self.open().filter(late)
 
 
-class Escalation(AuditedModel):
+class Escalation(Record):
     """One dispute about one child's plan, raised by an IRO and taken up the ladder."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, related_name="escalations"
     )
@@ -121,7 +120,6 @@ class Escalation(AuditedModel):
         max_length=20, choices=Stage.choices, blank=True, default=""
     )
     outcome = models.TextField("overall outcome", blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EscalationQuerySet.as_manager()
 
@@ -206,10 +204,9 @@ class Escalation(AuditedModel):
             raise ValidationError(errors)
 
 
-class AreaOfConcern(AuditedModel):
+class AreaOfConcern(Record):
     """One thing the IRO wants put right, with the action required and how it ended."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="areas")
     area = models.CharField("area of concern", max_length=30, choices=Area.choices)
     description = models.TextField("concern")
@@ -239,10 +236,9 @@ class AreaOfConcern(AuditedModel):
         return AreaOutcome(self.outcome).label if self.outcome else ""
 
 
-class EscalationEvent(AuditedModel):
+class EscalationEvent(Record):
     """One step in an escalation's history; never edited."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     stage = models.CharField(

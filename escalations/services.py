@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from children.audit import audit_record
+from audit.models import Action, Kind
+from audit.writer import record
 from children.models import Child
 from escalations import rules
 from escalations.models import (
@@ -107,9 +108,10 @@ def escalation_raise(
         area = AreaOfConcern(escalation=escalation, **data.__dict__)
         area.save_by(by)
     _event(escalation, by=by, kind=EventKind.RAISED, on=raised_on, text=summary)
-    audit_record(
+    record(
         user=by,
-        action="escalation.raise",
+        kind=Kind.CHANGE,
+        action=Action.ESCALATION_RAISE,
         child=child,
         obj=escalation,
         detail={"stage": stage, "areas": [a.area for a in areas]},
@@ -150,9 +152,10 @@ def escalation_record_response(
         responder_role=responder_role,
         text=text,
     )
-    audit_record(
+    record(
         user=by,
-        action="escalation.respond",
+        kind=Kind.CHANGE,
+        action=Action.ESCALATION_RESPOND,
         child=locked.child,
         obj=locked,
         detail={"stage": locked.stage},
@@ -216,9 +219,10 @@ def escalation_move(
         on=on,
         reason=reason,
     )
-    audit_record(
+    record(
         user=by,
-        action="escalation.move",
+        kind=Kind.CHANGE,
+        action=Action.ESCALATION_MOVE,
         child=locked.child,
         obj=locked,
         detail={"from": from_stage, "to": to_stage, "skip": skip},
@@ -276,9 +280,10 @@ def escalation_close(
     locked.outcome = outcome
     _save(locked, by)
     _event(locked, by=by, kind=EventKind.CLOSED, on=closed_on, text=outcome)
-    audit_record(
+    record(
         user=by,
-        action="escalation.close",
+        kind=Kind.CHANGE,
+        action=Action.ESCALATION_CLOSE,
         child=locked.child,
         obj=locked,
         detail={"resolved_at": locked.stage, "areas": {a.area: a.outcome for a in areas}},
@@ -310,9 +315,10 @@ def escalation_reopen(
     locked.stage_started_on = on
     _save(locked, by)
     _event(locked, by=by, kind=EventKind.REOPENED, on=on, reason=reason.strip())
-    audit_record(
+    record(
         user=by,
-        action="escalation.reopen",
+        kind=Kind.CHANGE,
+        action=Action.ESCALATION_REOPEN,
         child=locked.child,
         obj=locked,
         detail={"stage": locked.stage},

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from children.models import Child
-from children.timeline import TimelineEntry, timeline_source
+from core.timeline import TimelineEntry, timeline_source
 from escalations.models import Escalation
 
 

@@ -16,8 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.models import Action, Kind
+from audit.writer import record
 from children.access import child_for
-from children.audit import audit_record
+from core.forms import add_service_errors
+from core.views import posted, save_form
 from escalations import access, rules, selectors, services
 from escalations.forms import (
     AreaFormSet,
@@ -30,8 +33,6 @@ from escalations.forms import (
     VersionedForm,
 )
 from escalations.models import Escalation
-from iro_service.form_views import posted, save_form
-from iro_service.forms import add_service_errors
 from iro_service.http import AuthedHttpRequest
 from reviews.models import Review
 
@@ -43,13 +44,12 @@ def _actionable(request: AuthedHttpRequest, public_id: uuid.UUID, action: str) -
 
 @require_http_methods(["GET", "POST"])
 def escalation_raise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = child_for(request.user, public_id, action="escalation.raise", request=request)
+    child = child_for(request.user, public_id, action=Action.ESCALATION_RAISE, request=request)
     if not access.can_raise(request.user):
-        audit_record(
+        record(
             user=request.user,
-            action="escalation.raise",
+            action=Action.ESCALATION_RAISE,
             child=child,
-            allowed=False,
             request=request,
         )
         raise Http404("No child found")
@@ -120,7 +120,7 @@ def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def escalation_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     escalation = access.escalation_for(
-        request.user, public_id, action="escalation.view", request=request
+        request.user, public_id, action=Action.ESCALATION_VIEW, request=request
     )
     today = timezone.localdate()
     return render(
@@ -199,7 +199,7 @@ def escalation_respond(request: AuthedHttpRequest, public_id: uuid.UUID) -> Http
     return _act(
         request,
         public_id,
-        action="escalation.respond",
+        action=Action.ESCALATION_RESPOND,
         title="Record a response",
         make_form=ResponseForm,
         run=run,
@@ -228,7 +228,7 @@ def escalation_move(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
     response = _act(
         request,
         public_id,
-        action="escalation.move",
+        action=Action.ESCALATION_MOVE,
         title="Escalate to a later stage",
         make_form=make,
         run=run,
@@ -258,7 +258,7 @@ def escalation_close(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRe
     return _act(
         request,
         public_id,
-        action="escalation.close",
+        action=Action.ESCALATION_CLOSE,
         title="Resolve and close the escalation",
         make_form=make,
         run=run,
@@ -282,7 +282,7 @@ def escalation_reopen(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpR
     return _act(
         request,
         public_id,
-        action="escalation.reopen",
+        action=Action.ESCALATION_REOPEN,
         title="Reopen the escalation",
         make_form=ReopenForm,
         run=run,

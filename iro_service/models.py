@@ -1,9 +1,8 @@
-"""Staff accounts and the audit fields every case model carries."""
+"""Staff accounts and their roles."""
 
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -110,39 +109,3 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, role: Role) -> bool:
         return any(group.name == role.value for group in self.groups.all())
-
-
-class AuditedModel(models.Model):
-    """Who created and last changed a record, and when."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    modified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        abstract = True
-
-    def stamp(self, by: "User") -> None:
-        """Record `by` as the creator of a new record and the last to change it."""
-        if self.created_by_id is None:
-            self.created_by = by
-        self.modified_by = by
-
-    def save_by(self, by: "User") -> None:
-        """Stamp, validate every field and constraint, and save: the way services write."""
-        self.stamp(by)
-        self.full_clean()
-        self.save()

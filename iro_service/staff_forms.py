@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from iro_service.forms import GovDateField, page_helper
+from core.forms import GovDateField, page_helper
 from iro_service.models import Role, User
 
 

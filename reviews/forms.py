@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from children.models import Child
-from iro_service.forms import GovDateField, page_helper
+from core.forms import GovDateField, page_helper
 from reviews.models import (
     Chair,
     ConsultationBand,

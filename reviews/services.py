@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from children.audit import audit_record
+from audit.models import Action, Kind
+from audit.writer import record
 from children.models import Allocation, Child, Episode, PeriodOfCare
-from children.services import EditConflict
+from core.conflicts import EditConflict
 from iro_service.models import User
 from reviews import rules
 from reviews.models import (
@@ -107,7 +108,7 @@ def review_schedule(
                 "scheduled_for": "This child already has a review scheduled: rearrange that one instead"
             }
         ) from exc
-    audit_record(user=by, action="review.schedule", child=child, obj=review)
+    record(user=by, kind=Kind.CHANGE, action=Action.REVIEW_SCHEDULE, child=child, obj=review)
     return review
 
 
@@ -127,9 +128,10 @@ def review_rearrange(
     review.version += 1
     review.stamp(by)
     review.save()
-    audit_record(
+    record(
         user=by,
-        action="review.rearrange",
+        kind=Kind.CHANGE,
+        action=Action.REVIEW_REARRANGE,
         child=review.child,
         obj=review,
         detail={
@@ -152,8 +154,13 @@ def review_cancel(*, by: User, review: Review, version: int, reason: str) -> Rev
     review.version += 1
     review.stamp(by)
     review.save()
-    audit_record(
-        user=by, action="review.cancel", child=review.child, obj=review, detail={"reason": reason}
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.REVIEW_CANCEL,
+        child=review.child,
+        obj=review,
+        detail={"reason": reason},
     )
     return review
 
@@ -166,7 +173,9 @@ def review_pre_meeting_done(*, by: User, review: Review, done_on: date) -> Revie
     review.version += 1
     review.stamp(by)
     review.save()
-    audit_record(user=by, action="review.pre_meeting", child=review.child, obj=review)
+    record(
+        user=by, kind=Kind.CHANGE, action=Action.REVIEW_PRE_MEETING, child=review.child, obj=review
+    )
     return review
 
 
@@ -215,7 +224,7 @@ def review_record(*, by: User, review: Review, version: int, data: dict) -> Revi
     review.stamp(by)
     review.full_clean(validate_constraints=False)
     review.save()
-    audit_record(user=by, action="review.record", child=review.child, obj=review)
+    record(user=by, kind=Kind.CHANGE, action=Action.REVIEW_RECORD, child=review.child, obj=review)
     return review
 
 
@@ -284,9 +293,10 @@ def review_finalise(
         reason=rating_reason,
     )
     rag.save_by(by)
-    audit_record(
+    record(
         user=by,
-        action="review.finalise",
+        kind=Kind.CHANGE,
+        action=Action.REVIEW_FINALISE,
         child=review.child,
         obj=review,
         detail={"rating": rating, "late": review.is_late},
@@ -302,7 +312,7 @@ def decision_add(*, by: User, review: Review, text: str, owner: str, due_date: d
         raise ValidationError({"text": "A cancelled review has no decisions"})
     decision = Decision(review=review, text=text, owner=owner, due_date=due_date)
     decision.save_by(by)
-    audit_record(user=by, action="decision.add", child=review.child, obj=decision)
+    record(user=by, kind=Kind.CHANGE, action=Action.DECISION_ADD, child=review.child, obj=decision)
     return decision
 
 
@@ -319,7 +329,13 @@ def decision_set_status(
     decision.status = status
     decision.completed_on = completed_on if status != DecisionStatus.OPEN else None
     decision.save_by(by)
-    audit_record(user=by, action="decision.update", child=decision.review.child, obj=decision)
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.DECISION_UPDATE,
+        child=decision.review.child,
+        obj=decision,
+    )
     return decision
 
 
@@ -357,5 +373,5 @@ def oversight_note_add(
         follow_up_of.followed_up_on = noted_on
         follow_up_of.stamp(by)
         follow_up_of.save(update_fields=["followed_up_on", "modified_by", "modified_at"])
-    audit_record(user=by, action="oversight.add", child=child, obj=note)
+    record(user=by, kind=Kind.CHANGE, action=Action.OVERSIGHT_ADD, child=child, obj=note)
     return note

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from iro_service.forms import GovDateField, page_helper
+from core.forms import GovDateField, page_helper
 from reviews.models import (
     AdvocacyOutcome,
     ContactMethod,

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from children.audit import audit_record
+from audit.models import Action, Kind
+from audit.writer import record
 from children.models import Child
 from iro_service.models import User
 from reviews.models import (
@@ -89,9 +90,10 @@ def contact_plan_set(
         raise ValidationError(
             {"agreed_on": "Someone else changed the plan at the same time: check it and try again"}
         ) from exc
-    audit_record(
+    record(
         user=by,
-        action="contact_plan.create",
+        kind=Kind.CHANGE,
+        action=Action.CONTACT_PLAN_CREATE,
         child=child,
         obj=plan,
         detail={"replaces": str(current.public_id) if current else None},
@@ -132,7 +134,7 @@ def contact_log_add(
         child=child, plan=plan, contacted_on=contacted_on, method=method, note=note
     )
     contact.save_by(by)
-    audit_record(user=by, action="contact.create", child=child, obj=contact)
+    record(user=by, kind=Kind.CHANGE, action=Action.CONTACT_CREATE, child=child, obj=contact)
     return contact
 
 
@@ -172,9 +174,10 @@ def advocacy_refer(
         review=review,
     )
     referral.save_by(by)
-    audit_record(
+    record(
         user=by,
-        action="advocacy.create",
+        kind=Kind.CHANGE,
+        action=Action.ADVOCACY_CREATE,
         child=child,
         obj=referral,
         detail={"review": str(review.public_id) if review else None},
@@ -207,9 +210,10 @@ def advocacy_update(
     referral.outcome = outcome
     referral.outcome_on = outcome_on
     referral.save_by(by)
-    audit_record(
+    record(
         user=by,
-        action="advocacy.update",
+        kind=Kind.CHANGE,
+        action=Action.ADVOCACY_UPDATE,
         child=referral.child,
         obj=referral,
         detail={"from": previous, "to": outcome},
@@ -248,7 +252,7 @@ def visitor_add(*, by: User, visitor: IndependentVisitor) -> IndependentVisitor:
     """Add a volunteer to the Independent Visitor register."""
     _validate_visitor(visitor)
     visitor.save_by(by)
-    audit_record(user=by, action="visitor.create", child=None, obj=visitor)
+    record(user=by, kind=Kind.CHANGE, action=Action.VISITOR_CREATE, child=None, obj=visitor)
     return visitor
 
 
@@ -270,9 +274,10 @@ def visitor_update(*, by: User, visitor: IndependentVisitor, changes: dict) -> I
                 }
             )
     locked.save_by(by)
-    audit_record(
+    record(
         user=by,
-        action="visitor.update",
+        kind=Kind.CHANGE,
+        action=Action.VISITOR_UPDATE,
         child=None,
         obj=locked,
         detail={"fields": sorted(changes)},
@@ -307,7 +312,7 @@ def iv_refer(*, by: User, child: Child, referred_on: date) -> IvReferral:
     referral.stamp(by)
     referral.full_clean(validate_constraints=False)
     referral.save()
-    audit_record(user=by, action="iv_referral.create", child=child, obj=referral)
+    record(user=by, kind=Kind.CHANGE, action=Action.IV_REFERRAL_CREATE, child=child, obj=referral)
     return referral
 
 
@@ -378,9 +383,10 @@ def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, started_on:
         referral.closed_reason = MATCHED
         referral.stamp(by)
         referral.save()
-    audit_record(
+    record(
         user=by,
-        action="iv_match.create",
+        kind=Kind.CHANGE,
+        action=Action.IV_MATCH_CREATE,
         child=child,
         obj=match,
         detail={"visitor": str(visitor.public_id)},
@@ -406,9 +412,10 @@ def iv_match_end(*, by: User, match: IvMatch, ended_on: date, end_reason: str) -
     match.stamp(by)
     match.full_clean(validate_constraints=False)
     match.save()
-    audit_record(
+    record(
         user=by,
-        action="iv_match.end",
+        kind=Kind.CHANGE,
+        action=Action.IV_MATCH_END,
         child=match.child,
         obj=match,
         detail={"reason": match.end_reason},

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.models import Action
 from children import access
 from children.models import Child
-from iro_service.form_views import posted, save_form
+from core.views import posted, save_form
 from iro_service.http import AuthedHttpRequest
 from reviews import support_selectors as selectors
 from reviews import support_services as services
@@ -55,7 +56,7 @@ def _may_see_register(user: object) -> None:
 
 @require_http_methods(["GET", "POST"])
 def contact_plan(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = _child(request, public_id, "contact_plan.create")
+    child = _child(request, public_id, Action.CONTACT_PLAN_CREATE)
     current = child.contact_plans.filter(ended_on=None).first()
     form = ContactPlanForm(posted(request), plan=current)
     done = save_form(
@@ -77,7 +78,7 @@ def contact_plan(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def contact_log(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = _child(request, public_id, "contact.create")
+    child = _child(request, public_id, Action.CONTACT_CREATE)
     form = ContactLogForm(posted(request))
     done = save_form(
         request,
@@ -108,7 +109,7 @@ def _prompting_review(request: AuthedHttpRequest, child: Child) -> Review | None
 
 @require_http_methods(["GET", "POST"])
 def advocacy_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = _child(request, public_id, "advocacy.create")
+    child = _child(request, public_id, Action.ADVOCACY_CREATE)
     review = _prompting_review(request, child)
     form = AdvocacyReferralForm(posted(request))
     done = save_form(
@@ -134,7 +135,7 @@ def advocacy_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
     referral = get_object_or_404(
         AdvocacyReferral.objects.select_related("child"), public_id=public_id
     )
-    child = _child(request, referral.child.public_id, "advocacy.update")
+    child = _child(request, referral.child.public_id, Action.ADVOCACY_UPDATE)
     form = AdvocacyOutcomeForm(
         posted(request),
         initial={"outcome": referral.outcome, "outcome_on": referral.outcome_on},
@@ -157,7 +158,7 @@ def advocacy_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 def iv_refer(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = _child(request, public_id, "iv_referral.create")
+    child = _child(request, public_id, Action.IV_REFERRAL_CREATE)
     form = IvReferForm(posted(request))
     done = save_form(
         request,
@@ -171,7 +172,7 @@ def iv_refer(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def iv_match(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = _child(request, public_id, "iv_match.create")
+    child = _child(request, public_id, Action.IV_MATCH_CREATE)
     form = IvMatchForm(posted(request))
     done = save_form(
         request,
@@ -188,7 +189,7 @@ def iv_match_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
     match = get_object_or_404(
         IvMatch.objects.select_related("child", "visitor"), public_id=public_id
     )
-    child = _child(request, match.child.public_id, "iv_match.end")
+    child = _child(request, match.child.public_id, Action.IV_MATCH_END)
     form = IvMatchEndForm(posted(request))
     done = save_form(
         request,

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from children.models import Child
-from children.timeline import TimelineEntry, timeline_source
+from core.timeline import TimelineEntry, timeline_source
 from reviews.models import ReviewStatus
 
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green"}

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.models import Action
 from children import access as child_access
 from children.models import Child
-from children.services import EditConflict
-from children.timeline import KINDS, child_timeline
-from iro_service.form_views import posted, save_form
+from core.conflicts import EditConflict
+from core.timeline import KINDS, child_timeline
+from core.views import posted, save_form
 from iro_service.http import AuthedHttpRequest
 from reviews import access, selectors, services
 from reviews.forms import (
@@ -71,7 +72,7 @@ def caseload(request: AuthedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_schedule(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = child_access.changeable_child_for(
-        request.user, public_id, request=request, action="review.schedule"
+        request.user, public_id, request=request, action=Action.REVIEW_SCHEDULE
     )
     form = ScheduleForm(posted(request))
     done = save_form(
@@ -92,7 +93,9 @@ def review_schedule(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
 
 
 def review_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    review = access.review_for(request.user, public_id, action="review.view", request=request)
+    review = access.review_for(
+        request.user, public_id, action=Action.REVIEW_VIEW, request=request, change=False
+    )
     context = {
         "review": review,
         "child": review.child,
@@ -117,7 +120,9 @@ def _versioned_change(
     form_kwargs: Callable[[Review], dict[str, Any]] = lambda review: {},
 ) -> HttpResponse:
     """A change to a review carrying the version the user read: a stale version is a conflict."""
-    review = access.review_for(request.user, public_id, action=action, request=request)
+    review = access.review_for(
+        request.user, public_id, action=action, request=request, change=True
+    )
     form = form_class(posted(request), initial={"version": review.version}, **form_kwargs(review))
     try:
         done = save_form(
@@ -144,7 +149,7 @@ def review_record(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     return _versioned_change(
         request,
         public_id,
-        action="review.record",
+        action=Action.REVIEW_RECORD,
         form_class=RecordForm,
         title="Record the review",
         change=lambda review, form: services.review_record(
@@ -163,7 +168,7 @@ def review_finalise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
     return _versioned_change(
         request,
         public_id,
-        action="review.finalise",
+        action=Action.REVIEW_FINALISE,
         form_class=FinaliseForm,
         title="Finalise the review and set the RAG rating",
         change=lambda review, form: services.review_finalise(
@@ -182,7 +187,7 @@ def review_rearrange(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRe
     return _versioned_change(
         request,
         public_id,
-        action="review.rearrange",
+        action=Action.REVIEW_REARRANGE,
         form_class=RearrangeForm,
         title="Rearrange the review",
         change=lambda review, form: services.review_rearrange(
@@ -201,7 +206,7 @@ def review_cancel(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     return _versioned_change(
         request,
         public_id,
-        action="review.cancel",
+        action=Action.REVIEW_CANCEL,
         form_class=CancelForm,
         title="Cancel the review",
         change=lambda review, form: services.review_cancel(
@@ -217,7 +222,7 @@ def review_cancel(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def review_pre_meeting(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     review = access.review_for(
-        request.user, public_id, action="review.pre_meeting", request=request
+        request.user, public_id, action=Action.REVIEW_PRE_MEETING, request=request, change=True
     )
     form = PreMeetingForm(posted(request))
     done = save_form(
@@ -235,7 +240,9 @@ def review_pre_meeting(request: AuthedHttpRequest, public_id: uuid.UUID) -> Http
 
 @require_http_methods(["GET", "POST"])
 def decision_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    review = access.review_for(request.user, public_id, action="decision.add", request=request)
+    review = access.review_for(
+        request.user, public_id, action=Action.DECISION_ADD, request=request, change=True
+    )
     form = DecisionForm(posted(request))
     done = save_form(
         request,
@@ -270,7 +277,7 @@ def decision_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def oversight_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = child_access.changeable_child_for(
-        request.user, public_id, request=request, action="oversight.add"
+        request.user, public_id, request=request, action=Action.OVERSIGHT_ADD
     )
     form = OversightNoteForm(posted(request), child=child)
     done = save_form(
@@ -284,7 +291,7 @@ def oversight_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
 
 
 def timeline(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = child_access.child_for(request.user, public_id, action="timeline.view", request=request)
+    child = child_access.child_for(request.user, public_id, action=Action.TIMELINE_VIEW, request=request)
     chosen = {kind for kind in request.GET.getlist("kind") if kind in KINDS}
     context = {
         "child": child,

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from children.models import AuditEvent
+from audit.models import AuditEvent
 from tests.conftest import client_for
 
 CHILD_URLS = [

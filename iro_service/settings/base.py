@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "iro_service",
+    "core",
+    "audit",
     "children",
     "reviews",
     "escalations",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from children.models import Child
-from iro_service.models import AuditedModel
+from core.models import Record
 
 
 class Rating(models.TextChoices):
@@ -16,10 +16,9 @@ class Rating(models.TextChoices):
     GREEN = "green", "Green"
 
 
-class RagRating(AuditedModel):
+class RagRating(Record):
     """A RAG rating set after a review, and the follow-up it demands (local practice)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="rag_ratings")
     review = models.OneToOneField(
         "reviews.Review", on_delete=models.PROTECT, null=True, blank=True, related_name="rag"
@@ -56,10 +55,9 @@ class OversightKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OversightNote(AuditedModel):
+class OversightNote(Record):
     """A dated entry of the IRO's oversight of the child's plan: the IRO's footprint."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="oversight_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     noted_on = models.DateField("Date")

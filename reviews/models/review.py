@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from children.models import Child, PeriodOfCare
-from iro_service.models import AuditedModel
+from core.models import Record
 from reviews import rules
 
 
@@ -100,10 +100,9 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         return self.exclude(status=ReviewStatus.CANCELLED)
 
 
-class Review(AuditedModel):
+class Review(Record):
     """One statutory review of a child's care plan, from scheduling to the final record."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
     period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="reviews")
     iro = models.ForeignKey(
@@ -160,7 +159,6 @@ class Review(AuditedModel):
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -226,10 +224,9 @@ class DecisionStatus(models.TextChoices):
     DROPPED = "dropped", "No longer needed"
 
 
-class Decision(AuditedModel):
+class Decision(Record):
     """A decision or recommendation of a review, with who must act and by when."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="decisions")
     text = models.TextField("Decision or recommendation")
     owner = models.CharField("Who will do it", max_length=150)

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from children.models import Child
-from iro_service.models import AuditedModel
+from core.models import Record
 
 
 class ContactMethod(models.TextChoices):
@@ -20,10 +20,9 @@ class ContactMethod(models.TextChoices):
     EMAIL = "email", "Email"
 
 
-class InContactPlan(AuditedModel):
+class InContactPlan(Record):
     """How the child and IRO agreed to keep in touch between reviews."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="contact_plans")
     agreed_on = models.DateField("Date agreed")
     methods = models.JSONField("How we keep in touch", default=list)
@@ -49,10 +48,9 @@ class InContactPlan(AuditedModel):
         return [labels.get(method, method) for method in self.methods]
 
 
-class ContactLog(AuditedModel):
+class ContactLog(Record):
     """One contact between the IRO and the child, logged against the in-contact plan."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="contacts")
     plan = models.ForeignKey(
         InContactPlan, on_delete=models.PROTECT, related_name="contacts", null=True, blank=True
@@ -73,10 +71,9 @@ class AdvocacyOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", "Referral withdrawn"
 
 
-class AdvocacyReferral(AuditedModel):
+class AdvocacyReferral(Record):
     """A referral of the child to an independent advocate."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="advocacy_referrals")
     referred_on = models.DateField("Date referred")
     reason = models.TextField()
@@ -105,10 +102,9 @@ class VisitorStatus(models.TextChoices):
     LEFT = "left", "Left the scheme"
 
 
-class IndependentVisitor(AuditedModel):
+class IndependentVisitor(Record):
     """A volunteer befriender on the council's Independent Visitor scheme."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField(max_length=150)
     approved_on = models.DateField("Date approved", null=True, blank=True)
     checks_on = models.DateField("Date of DBS and reference checks", null=True, blank=True)
@@ -125,10 +121,9 @@ class IndependentVisitor(AuditedModel):
         return self.full_name
 
 
-class IvReferral(AuditedModel):
+class IvReferral(Record):
     """A child waiting for an Independent Visitor, until matched or withdrawn."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="iv_referrals")
     referred_on = models.DateField("Date referred")
     closed_on = models.DateField(null=True, blank=True)
@@ -145,10 +140,9 @@ class IvReferral(AuditedModel):
         ]
 
 
-class IvMatch(AuditedModel):
+class IvMatch(Record):
     """An Independent Visitor matched with a child, from a start date to an end date."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="iv_matches")
     visitor = models.ForeignKey(
         IndependentVisitor, on_delete=models.PROTECT, related_name="matches"

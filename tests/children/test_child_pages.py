@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from children.models import Allocation, AuditEvent, Child, Episode, PeriodOfCare
+from audit.models import AuditEvent
+from children.models import Allocation, Child, Episode, PeriodOfCare
 from tests import factories
 from tests.conftest import client_for
 

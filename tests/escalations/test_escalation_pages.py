@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from children.timeline import child_timeline
+from core.timeline import child_timeline
 from escalations.models import AreaOfConcern, Escalation, EscalationEvent
 from tests import factories
 from tests.conftest import client_for

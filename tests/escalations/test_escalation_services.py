@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from children.models import AuditEvent
+from audit.models import AuditEvent
 from escalations import services
 from escalations.models import AreaOfConcern, Escalation, EscalationEvent, Stage, Status
 from escalations.rules import STAGE_ORDER, can_move, is_skip

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from children.models import AuditEvent
+from audit.models import AuditEvent
 from reviews.models import Decision, OversightNote, RagRating, Review
 from tests import factories
 from tests.conftest import client_for

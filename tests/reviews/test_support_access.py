@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from children.models import AuditEvent
+from audit.models import AuditEvent
 from tests import factories
 from tests.conftest import client_for
 

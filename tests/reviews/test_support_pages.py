@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from children.models import AuditEvent
+from audit.models import AuditEvent
 from reviews import support_services
 from reviews.models import (
     AdvocacyReferral,

@@ -4,7 +4,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from children.models import Child
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from children.models import Child
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ KINDS = {
     "escalation": "Escalations",
 }
 
-TimelineSource = Callable[[Child], Iterable[TimelineEntry]]
+TimelineSource = Callable[["Child"], Iterable[TimelineEntry]]
 _sources: list[TimelineSource] = []
 
 
@@ -43,7 +46,7 @@ def timeline_source(func: TimelineSource) -> TimelineSource:
     return func
 
 
-def child_timeline(child: Child, *, kinds: set[str] | None = None) -> list[TimelineEntry]:
+def child_timeline(child: "Child", *, kinds: set[str] | None = None) -> list[TimelineEntry]:
     """Every registered app's entries for `child`, newest first, optionally of some kinds only."""
     entries = [entry for source in _sources for entry in source(child)]
     if kinds:
