@@ -15,8 +15,6 @@ FIRST_YEAR = 2015  # 2015-16
 LAST_YEAR = 2030  # 2030-31: later years reuse the newest list until it is updated
 
 
-SEX = {"M": "Male", "F": "Female", "U": "Unknown or not stated"}
-
 ETHNIC = {
     "WBRI": "White British",
     "WIRI": "White Irish",
@@ -160,7 +158,7 @@ REASON_PLACE_CHANGE = {
     "OTHER": "Other",
 }
 
-FIELDS = ("SEX", "ETHNIC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE")
+FIELDS = ("ETHNIC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE")
 
 
 def collection_year(day: date) -> int:
@@ -181,7 +179,6 @@ def codes_for(field: str, year: int) -> dict[str, str]:
     if field == "PLACE":
         return PLACE_FROM_2023 if year >= 2023 else PLACE_UNTIL_2022
     return {
-        "SEX": SEX,
         "ETHNIC": ETHNIC,
         "RNE": RNE,
         "LS": LS,

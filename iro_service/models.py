@@ -46,7 +46,6 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
-        fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         return self.create_user(email, password, **fields)
 
@@ -69,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     left_on = models.DateField("Date left the service", null=True, blank=True)
     is_active = models.BooleanField("Active", default=True)
-    is_staff = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -106,6 +105,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def fte_label(self) -> str:
         """The FTE without trailing zeros: 0.8, 1."""
         return f"{self.fte.normalize():f}" if self.fte is not None else ""
+
+    @property
+    def role(self) -> str:
+        """The name of the user's role, or "" for an account with none."""
+        names = self.role_names
+        return names[0] if names else ""
 
     def has_role(self, role: Role) -> bool:
         return any(group.name == role.value for group in self.groups.all())

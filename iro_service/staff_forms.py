@@ -6,9 +6,11 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
 from core.forms import GovDateField, page_helper
 from iro_service.models import Role, User
+from iro_service.services import StaffDetails
 
 
 class SignInForm(AuthenticationForm):
@@ -19,7 +21,7 @@ class SignInForm(AuthenticationForm):
 
 
 class StaffForm(forms.ModelForm):
-    """Create or change a staff account and its role."""
+    """Add or change a staff account and its role; an edit carries the version it read."""
 
     role = forms.ChoiceField(
         choices=Role.choices,
@@ -27,26 +29,36 @@ class StaffForm(forms.ModelForm):
         error_messages={"required": "Select the role"},
     )
     left_on = GovDateField(
-        what="the date they left", label="Date left the service (optional)", required=False
+        what="the date they left",
+        label="Date left the service (optional)",
+        required=False,
+        latest=timezone.localdate,
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = User
         fields = ["full_name", "email", "job_title", "fte", "is_active"]
         error_messages = {
-            "full_name": {"required": "Enter the full name"},
+            "full_name": {
+                "required": "Enter the full name",
+                "max_length": "Full name must be 150 characters or less",
+            },
             "email": {
                 "required": "Enter the email address",
+                "invalid": "Enter an email address in the correct format, like name@example.com",
                 "unique": "A staff member with this email address already exists",
             },
+            "job_title": {"max_length": "Job title must be 150 characters or less"},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["version"].required = bool(self.instance.pk)
         if self.instance.pk:
-            roles = self.instance.role_names
-            self.initial["role"] = roles[0] if roles else None
+            self.initial["role"] = self.instance.role or None
             self.initial["left_on"] = self.instance.left_on
+            self.initial["version"] = self.instance.version
         self.fields["fte"].help_text = "Required for IROs: 0.1 to 1.0"
         self.fields["is_active"].label = "Account is active"
         self.helper = page_helper(
@@ -57,6 +69,7 @@ class StaffForm(forms.ModelForm):
             Field.text("fte", field_width=4),
             Field.checkbox("is_active"),
             Field("left_on"),
+            "version",
             Submit("submit", "Save"),
         )
 
@@ -71,3 +84,15 @@ class StaffForm(forms.ModelForm):
         if fte is not None and not (Decimal("0.1") <= fte <= Decimal("1.0")):
             self.add_error("fte", "FTE must be between 0.1 and 1.0")
         return data
+
+    def details(self) -> StaffDetails:
+        data = self.cleaned_data
+        return StaffDetails(
+            full_name=data["full_name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            fte=data["fte"],
+            role=data["role"],
+            is_active=data["is_active"],
+            left_on=data.get("left_on"),
+        )

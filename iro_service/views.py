@@ -1,36 +1,45 @@
-"""The home page and staff account management."""
+"""The home page of each role, and staff account management."""
 
 import uuid
+from datetime import timedelta
 
-from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.contrib.auth.models import Group
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.access import role_required
+from core.views import form_page, posted
+from iro_service import selectors, services
 from iro_service.http import AuthedHttpRequest
-from iro_service.models import Role, User
+from iro_service.models import User
 from iro_service.staff_forms import StaffForm
 
 MANAGE_STAFF = "iro_service.manage_staff"
+VIEW_ALL = "children.view_all_children"
+ACCESS_CHANGES_DAYS = 30
 
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
-    """Send each role to its starting page."""
+    """Each role's starting page: the caseload, the service overview, or staff accounts."""
     user = request.user
     if user.has_perm("children.view_allocated_children"):
         return redirect("reviews:caseload")
-    if user.has_perm("children.view_all_children"):
-        return redirect("children:list")
+    if user.has_perm(VIEW_ALL):
+        since = timezone.now() - timedelta(days=ACCESS_CHANGES_DAYS)
+        return render(
+            request,
+            "home_manager.html",
+            {"access_changes": selectors.access_changes(since=since), "days": ACCESS_CHANGES_DAYS},
+        )
     if user.has_perm(MANAGE_STAFF):
         return redirect("staff:list")
     return render(request, "home.html")
 
 
-@permission_required(MANAGE_STAFF, raise_exception=True)
+@role_required(MANAGE_STAFF)
 def staff_list(request: AuthedHttpRequest) -> HttpResponse:
     staff = (
         User.objects.prefetch_related("groups")
@@ -49,40 +58,51 @@ def staff_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@transaction.atomic
-def _save_staff(form: StaffForm) -> User:
-    user = form.save(commit=False)
-    user.left_on = form.cleaned_data.get("left_on")
-    if not user.pk:
-        user.set_unusable_password()
-    user.is_staff = form.cleaned_data["role"] == Role.ADMIN.value
-    user.save()
-    user.groups.set([Group.objects.get(name=form.cleaned_data["role"])])
-    return user
-
-
-@permission_required(MANAGE_STAFF, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def staff_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = StaffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = _save_staff(form)
-        messages.success(request, f"Account created for {user.full_name}")
-        return redirect("staff:list")
+@role_required(MANAGE_STAFF)
+def staff_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A member of staff's account and every audited change to it, role changes included."""
+    member = get_object_or_404(User.objects.prefetch_related("groups"), public_id=public_id)
     return render(
-        request, "staff/staff_form.html", {"form": form, "title": "Add a member of staff"}
+        request,
+        "staff/staff_detail.html",
+        {"member": member, "history": selectors.staff_history(member)},
     )
 
 
-@permission_required(MANAGE_STAFF, raise_exception=True)
+@role_required(MANAGE_STAFF)
+@require_http_methods(["GET", "POST"])
+def staff_create(request: AuthedHttpRequest) -> HttpResponse:
+    form = StaffForm(posted(request))
+    return form_page(
+        request,
+        form,
+        title="Add a member of staff",
+        save=lambda: services.staff_add(by=request.user, details=form.details(), request=request),
+        success=lambda member: f"Account created for {member.full_name}",
+        then=lambda member: reverse("staff:detail", args=[member.public_id]),
+        context={"back_url": reverse("staff:list")},
+    )
+
+
+@role_required(MANAGE_STAFF)
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     member = get_object_or_404(User, public_id=public_id)
-    form = StaffForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        _save_staff(form)
-        messages.success(request, f"Account for {member.full_name} saved")
-        return redirect("staff:list")
-    return render(
-        request, "staff/staff_form.html", {"form": form, "title": f"Change {member.full_name}"}
+    # The form validates against its own copy, so the service still sees the saved values.
+    form = StaffForm(posted(request), instance=User.objects.get(pk=member.pk))
+    return form_page(
+        request,
+        form,
+        title=f"Change {member.full_name}",
+        save=lambda: services.staff_update(
+            by=request.user,
+            member=member,
+            version=form.cleaned_data["version"],
+            details=form.details(),
+            request=request,
+        ),
+        success=f"Account for {member.full_name} saved",
+        then=reverse("staff:detail", args=[member.public_id]),
+        refreshed=lambda: StaffForm(instance=User.objects.get(pk=member.pk)),
+        context={"back_url": reverse("staff:detail", args=[member.public_id])},
     )

@@ -41,7 +41,6 @@ class ManagerFactory(UserFactory):
 
 class AdminFactory(UserFactory):
     role = Role.ADMIN
-    is_staff = True
 
 
 class ChildFactory(factory.django.DjangoModelFactory):
@@ -99,15 +98,15 @@ def looked_after_child(
     return child
 
 
-# In-contact plans, advocacy and Independent Visitors (reviews.models.support) ----------------
+# In-contact plans, advocacy and Independent Visitors (support.models) -------------------------
 
 
 class ContactPlanFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "reviews.InContactPlan"
+        model = "support.InContactPlan"
 
     child = factory.SubFactory(ChildFactory)
-    agreed_on = date(2024, 1, 8)
+    start_date = date(2024, 1, 8)
     methods = factory.LazyFunction(lambda: ["phone", "face_to_face"])
     every_weeks = 6
     childs_words = "Text me first, then ring after school"
@@ -115,7 +114,7 @@ class ContactPlanFactory(factory.django.DjangoModelFactory):
 
 class AdvocacyReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "reviews.AdvocacyReferral"
+        model = "support.AdvocacyReferral"
 
     child = factory.SubFactory(ChildFactory)
     referred_on = date(2024, 2, 5)
@@ -125,7 +124,7 @@ class AdvocacyReferralFactory(factory.django.DjangoModelFactory):
 
 class IndependentVisitorFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "reviews.IndependentVisitor"
+        model = "support.IndependentVisitor"
 
     full_name = factory.Faker("name", locale="en_GB")
     checks_on = date(2023, 1, 9)
@@ -135,7 +134,7 @@ class IndependentVisitorFactory(factory.django.DjangoModelFactory):
 
 class IvReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "reviews.IvReferral"
+        model = "support.IvReferral"
 
     child = factory.SubFactory(ChildFactory)
     referred_on = date(2024, 1, 8)
@@ -143,11 +142,11 @@ class IvReferralFactory(factory.django.DjangoModelFactory):
 
 class IvMatchFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "reviews.IvMatch"
+        model = "support.IvMatch"
 
     child = factory.SubFactory(ChildFactory)
     visitor = factory.SubFactory(IndependentVisitorFactory)
-    started_on = date(2024, 3, 4)
+    start_date = date(2024, 3, 4)
 
 
 def held_review(

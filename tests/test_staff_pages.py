@@ -1,10 +1,13 @@
-"""Admins manage staff accounts, roles and FTE; everyone signs in with their email address."""
+"""Admins manage staff accounts, roles and FTE; every new account and role change is audited."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from audit.models import Action, AuditEvent, Kind
 from iro_service.models import Role, User
 from tests import factories
 from tests.conftest import client_for
@@ -48,12 +51,23 @@ def test_bad_staff_details_show_a_message_and_save_nothing(ada, overrides, messa
     assert not User.objects.filter(full_name="Nina New").exists()
 
 
-def test_admin_changes_a_role_and_marks_an_iro_as_left(ada, ivy) -> None:
+def edit_data(member: User, **overrides: str) -> dict[str, str]:
+    current = {
+        "full_name": member.full_name,
+        "email": member.email,
+        "role": member.role,
+        "fte": str(member.fte or ""),
+        "version": str(member.version),
+    }
+    return staff_data(**{**current, **overrides})
+
+
+@time_machine.travel(date(2024, 7, 1), tick=False)
+def test_admin_changes_a_role_and_marks_an_iro_with_no_children_as_left(ada, ivy) -> None:
     client_for(ada).post(
         reverse("staff:edit", args=[ivy.public_id]),
-        staff_data(
-            full_name="Ivy Reviewer",
-            email=ivy.email,
+        edit_data(
+            ivy,
             role=Role.MANAGER.value,
             is_active="",
             left_on_0="1",
@@ -64,6 +78,92 @@ def test_admin_changes_a_role_and_marks_an_iro_as_left(ada, ivy) -> None:
     ivy.refresh_from_db()
     assert ivy.role_names == ["Service manager"]
     assert (ivy.is_active, str(ivy.left_on)) == (False, "2024-06-01")
+
+
+def test_a_role_change_leaves_an_audit_row_with_before_and_after(ada, ivy) -> None:
+    client_for(ada).post(
+        reverse("staff:edit", args=[ivy.public_id]), edit_data(ivy, role=Role.MANAGER.value)
+    )
+    event = AuditEvent.objects.get(action=Action.STAFF_ROLE_CHANGE)
+    assert (event.user, event.role, event.kind, event.object_id, event.method) == (
+        ada,
+        Role.ADMIN.value,
+        Kind.CHANGE,
+        str(ivy.public_id),
+        "POST",
+    )
+    assert event.changes == {"role": {"before": "IRO", "after": "Service manager"}}
+    assert event.path == reverse("staff:edit", args=[ivy.public_id])
+
+
+def test_an_admin_cannot_give_themselves_a_role(ada) -> None:
+    response = client_for(ada).post(
+        reverse("staff:edit", args=[ada.public_id]),
+        edit_data(ada, role=Role.MANAGER.value, fte=""),
+    )
+    ada.refresh_from_db()
+    assert "You cannot change your own role" in response.content.decode()
+    assert ada.role_names == [Role.ADMIN.value]
+    assert not ada.has_perm("children.view_all_children")
+    assert not AuditEvent.objects.filter(action=Action.STAFF_ROLE_CHANGE).exists()
+
+
+def test_a_new_account_is_audited_with_its_role(ada) -> None:
+    client_for(ada).post(reverse("staff:create"), staff_data())
+    member = User.objects.get(email="nina.new@council.example")
+    event = AuditEvent.objects.get(action=Action.STAFF_CREATE)
+    assert (event.user, event.object_id) == (ada, str(member.public_id))
+    assert event.changes["role"] == {"before": None, "after": "IRO"}
+
+
+def test_other_changes_are_audited_with_before_and_after_and_no_role_row(ada, ivy) -> None:
+    client_for(ada).post(
+        reverse("staff:edit", args=[ivy.public_id]), edit_data(ivy, fte="0.8", job_title="Senior")
+    )
+    event = AuditEvent.objects.get(action=Action.STAFF_UPDATE)
+    assert event.changes["fte"] == {"before": "1.00", "after": "0.8"}
+    assert event.changes["job_title"] == {"before": "", "after": "Senior"}
+    assert not AuditEvent.objects.filter(action=Action.STAFF_ROLE_CHANGE).exists()
+
+
+def test_the_staff_page_shows_the_role_change_history(ada, ivy) -> None:
+    client_for(ada).post(
+        reverse("staff:edit", args=[ivy.public_id]), edit_data(ivy, role=Role.MANAGER.value)
+    )
+    page = client_for(ada).get(reverse("staff:detail", args=[ivy.public_id])).content.decode()
+    assert "Changed a member of staff&#x27;s role" in page
+    assert "IRO to Service manager" in page
+
+
+def test_managers_see_new_accounts_and_role_changes_on_their_home_page(ada, ivy, mona) -> None:
+    client_for(ada).post(
+        reverse("staff:edit", args=[ivy.public_id]), edit_data(ivy, role=Role.MANAGER.value)
+    )
+    client_for(ada).post(reverse("staff:create"), staff_data())
+    page = client_for(mona).get(reverse("home")).content.decode()
+    assert "Role changed from IRO to Service manager" in page
+    assert "Nina New" in page
+    assert "New account: IRO" in page
+
+
+def test_marking_an_iro_who_still_holds_children_as_left_is_refused(ada, ivy, ivys_child) -> None:
+    response = client_for(ada).post(
+        reverse("staff:edit", args=[ivy.public_id]), edit_data(ivy, is_active="")
+    )
+    ivy.refresh_from_db()
+    assert "still holds 1 child" in response.content.decode()
+    assert ivy.is_active
+
+
+def test_two_admins_editing_one_account_the_second_save_answers_409(ada, ivy) -> None:
+    other_admin = factories.AdminFactory()
+    stale = edit_data(ivy, job_title="From the second admin")
+    client_for(ada).post(reverse("staff:edit", args=[ivy.public_id]), edit_data(ivy, fte="0.5"))
+    response = client_for(other_admin).post(reverse("staff:edit", args=[ivy.public_id]), stale)
+    ivy.refresh_from_db()
+    assert response.status_code == 409
+    assert ivy.fte == Decimal("0.50")
+    assert ivy.job_title != "From the second admin"
 
 
 def test_staff_list_shows_the_services_iro_count_and_fte(ada) -> None:
@@ -84,5 +184,5 @@ def test_sign_in_is_by_email_whatever_its_case(client, ivy) -> None:
 
 def test_each_role_lands_on_its_own_start_page(ivy, mona, ada) -> None:
     assert client_for(ivy).get(reverse("home"))["Location"] == reverse("reviews:caseload")
-    assert client_for(mona).get(reverse("home"))["Location"] == reverse("children:list")
+    assert client_for(mona).get(reverse("home")).status_code == 200
     assert client_for(ada).get(reverse("home"))["Location"] == reverse("staff:list")
