@@ -72,6 +72,8 @@ class Action(models.TextChoices):
     STAFF_ROLE_CHANGE = "staff.role_change", "Changed a member of staff's role"
     STAFF_VIEW = "staff.view", "Opened a member of staff's page"
     PAGE_OPEN = "page.open", "Opened a page"
+    # support
+    VISITOR_VIEW = "visitor.view", "Opened an Independent Visitor's page"
 
 
 class AuditEvent(models.Model):

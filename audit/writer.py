@@ -33,7 +33,7 @@ def _role(user: "User | None") -> str:
     cached = getattr(user, "_audit_role", None)
     if cached is None:
         cached = ", ".join(sorted(group.name for group in user.groups.all()))
-        user._audit_role = cached  # type: ignore[union-attr]
+        user._audit_role = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -151,7 +151,16 @@ def _public(field: models.Field, pk: Any) -> Any:
     return str(getattr(related, "public_id", related)) if related is not None else None
 
 
-IGNORED = {"modified_at", "modified_by", "created_at", "created_by", "version", "id"}
+IGNORED = {
+    "id",
+    "version",
+    "created_at",
+    "created_by",
+    "modified_at",
+    "modified_by",
+    "password",
+    "last_login",
+}
 
 
 def changes_between(before: Mapping[str, Any], after: models.Model) -> dict[str, Any]:

@@ -112,7 +112,13 @@ def child_for(
 ) -> Child:
     """The child `user` may act on, audited; 404 (and a refusal row) if not theirs."""
     return record_for(
-        user, Child.objects.all(), public_id, action=action, request=request, child_field="", perm=perm
+        user,
+        Child.objects.all(),
+        public_id,
+        action=action,
+        request=request,
+        child_field="",
+        perm=perm,
     )
 
 

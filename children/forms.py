@@ -51,17 +51,36 @@ class ChildDetailsForm(forms.Form):
         label="Child reference",
         max_length=10,
         help_text="The council's reference for the child, as sent in the SSDA903 return",
-        error_messages={"required": "Enter the child reference"},
+        error_messages={
+            "required": "Enter the child reference",
+            "max_length": "Child reference must be 10 characters or less",
+        },
     )
     first_name = forms.CharField(
-        max_length=100, error_messages={"required": "Enter the first name"}
+        max_length=100,
+        error_messages={
+            "required": "Enter the first name",
+            "max_length": "First name must be 100 characters or less",
+        },
     )
-    last_name = forms.CharField(max_length=100, error_messages={"required": "Enter the last name"})
+    last_name = forms.CharField(
+        max_length=100,
+        error_messages={
+            "required": "Enter the last name",
+            "max_length": "Last name must be 100 characters or less",
+        },
+    )
     preferred_name = forms.CharField(
-        max_length=100, required=False, label="Preferred name (optional)"
+        max_length=100,
+        required=False,
+        label="Preferred name (optional)",
+        error_messages={"max_length": "Preferred name must be 100 characters or less"},
     )
     date_of_birth = GovDateField(
-        what="the date of birth", label="Date of birth", help_text="For example, 27 3 2012"
+        what="the date of birth",
+        label="Date of birth",
+        help_text="For example, 27 3 2012",
+        latest=timezone.localdate,
     )
     sex = forms.ChoiceField(
         choices=Sex.choices,
@@ -69,7 +88,12 @@ class ChildDetailsForm(forms.Form):
         error_messages={"required": "Select the child's sex"},
     )
     ethnicity = _code_field("ETHNIC", "Ethnicity")
-    upn = forms.CharField(label="Unique pupil number (optional)", max_length=13, required=False)
+    upn = forms.CharField(
+        label="Unique pupil number (optional)",
+        max_length=13,
+        required=False,
+        error_messages={"max_length": "Unique pupil number must be 13 characters or less"},
+    )
     disability = forms.TypedChoiceField(
         label="Does the child have a disability?",
         choices=[("true", "Yes"), ("false", "No"), ("", "Not known")],
@@ -80,11 +104,13 @@ class ChildDetailsForm(forms.Form):
     )
     uasc_from = GovDateField(
         what="the date the child became an unaccompanied asylum-seeking child",
+        latest=timezone.localdate,
         label="Unaccompanied asylum-seeking child from (optional)",
         required=False,
     )
     uasc_ceased = GovDateField(
         what="the date the child ceased to be an unaccompanied asylum-seeking child",
+        latest=timezone.localdate,
         label="Ceased to be an unaccompanied asylum-seeking child on (optional)",
         required=False,
     )
@@ -180,7 +206,10 @@ class EpisodeFieldsMixin(forms.Form):
     placement_type = _code_field("PLACE", "Placement type")
     placement_provider = _code_field("PLACE_PROVIDER", "Placement provider")
     placement_postcode = forms.CharField(
-        label="Placement postcode (optional)", max_length=8, required=False
+        label="Placement postcode (optional)",
+        max_length=8,
+        required=False,
+        error_messages={"max_length": "Placement postcode must be 8 characters or less"},
     )
     in_area = forms.TypedChoiceField(
         label="Is the placement inside the council's area?",
@@ -207,7 +236,9 @@ class ChildAdmitForm(ChildDetailsForm, EpisodeFieldsMixin):
     """A child who has started to be looked after, with their first legal status and placement."""
 
     start_date = GovDateField(
-        what="the date the child became looked after", label="Date the child became looked after"
+        what="the date the child became looked after",
+        label="Date the child became looked after",
+        latest=timezone.localdate,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -260,7 +291,9 @@ class ChildAdmitForm(ChildDetailsForm, EpisodeFieldsMixin):
 class EpisodeForm(EpisodeFieldsMixin):
     """A change of placement or legal status, or a return to care."""
 
-    start_date = GovDateField(what="the date of the change", label="Date of the change")
+    start_date = GovDateField(
+        what="the date of the change", label="Date of the change", latest=timezone.localdate
+    )
     reason_new_episode = _code_field("RNE", "Reason for the change")
     reason_place_change = _code_field(
         "REASON_PLACE_CHANGE", "Reason for the placement change", required=False
@@ -302,6 +335,7 @@ class PeriodEndForm(forms.Form):
     end_date = GovDateField(
         what="the date the child ceased to be looked after",
         label="Date the child ceased to be looked after",
+        latest=timezone.localdate,
     )
     reason_ceased = _code_field(
         "REC", "Reason the child ceased to be looked after", exclude=("X1",)
@@ -334,12 +368,17 @@ class AllocationForm(forms.Form):
         empty_label="Select an IRO",
         error_messages={"required": "Select the IRO", "invalid_choice": "Choose an active IRO"},
     )
-    start_date = GovDateField(what="the date the allocation starts", label="Allocation starts on")
+    start_date = GovDateField(
+        what="the date the allocation starts",
+        label="Allocation starts on",
+        latest=timezone.localdate,
+    )
     reason = forms.CharField(
         label="Reason (optional)",
         max_length=200,
         required=False,
         help_text="For example, sibling shares this IRO, or IRO leaving",
+        error_messages={"max_length": "Reason must be 200 characters or less"},
     )
 
     def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
@@ -371,7 +410,10 @@ class ArchiveForm(forms.Form):
     reason = forms.CharField(
         label="Why is this record being archived?",
         max_length=200,
-        error_messages={"required": "Enter why the record is being archived"},
+        error_messages={
+            "required": "Enter why the record is being archived",
+            "max_length": "Reason must be 200 characters or less",
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -390,7 +432,12 @@ def _any_code(field: str, empty: str) -> list[tuple[str, str]]:
 class ChildFilterForm(forms.Form):
     """Search and filters of the children list; every field optional."""
 
-    q = forms.CharField(label="Name or child reference", required=False, max_length=100)
+    q = forms.CharField(
+        label="Name or child reference",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search must be 100 characters or less"},
+    )
     iro = forms.ModelChoiceField(
         label="IRO",
         queryset=User.objects.iros().order_by("full_name"),
@@ -423,7 +470,10 @@ class SiblingForm(forms.Form):
     child_ref = forms.CharField(
         label="Sibling's child reference",
         max_length=10,
-        error_messages={"required": "Enter the sibling's child reference"},
+        error_messages={
+            "required": "Enter the sibling's child reference",
+            "max_length": "Child reference must be 10 characters or less",
+        },
     )
 
     def __init__(self, *args: Any, candidates: ChildQuerySet, **kwargs: Any) -> None:

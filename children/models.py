@@ -1,6 +1,5 @@
 """Children looked after, their periods of care and episodes (SSDA903), IRO allocations, cover."""
 
-import uuid
 from datetime import date
 
 from django.conf import settings

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import Action, Kind
@@ -30,19 +31,30 @@ class EpisodeData:
 
 
 @transaction.atomic
-def child_admit(*, by: User, child: Child, episode: EpisodeData) -> Child:
+def child_admit(
+    *, by: User, child: Child, episode: EpisodeData, request: HttpRequest | None = None
+) -> Child:
     """Record a child who has started to be looked after: the child, a period and its first episode."""
     child.save_by(by)
     period = PeriodOfCare(child=child, start_date=episode.start_date)
     period.save_by(by)
     first = Episode(child=child, period=period, **{**episode.__dict__, "reason_new_episode": "S"})
     first.save_by(by)
-    record(user=by, kind=Kind.CHANGE, action=Action.CHILD_CREATE, child=child, obj=child)
+    record(
+        user=by,
+        request=request,
+        kind=Kind.CHANGE,
+        action=Action.CHILD_CREATE,
+        child=child,
+        obj=child,
+    )
     return child
 
 
 @transaction.atomic
-def child_update(*, by: User, child: Child, version: int, changes: dict) -> Child:
+def child_update(
+    *, by: User, child: Child, version: int, changes: dict, request: HttpRequest | None = None
+) -> Child:
     """Save edits to a child's details, refusing them if someone saved since `version` was read."""
     locked = lock(child, version=version, what="child's details")
     before = snapshot(locked)
@@ -51,6 +63,7 @@ def child_update(*, by: User, child: Child, version: int, changes: dict) -> Chil
     locked.save_by(by)
     record(
         user=by,
+        request=request,
         kind=Kind.CHANGE,
         action=Action.CHILD_UPDATE,
         child=locked,
@@ -61,7 +74,9 @@ def child_update(*, by: User, child: Child, version: int, changes: dict) -> Chil
 
 
 @transaction.atomic
-def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
+def episode_record(
+    *, by: User, child: Child, episode: EpisodeData, request: HttpRequest | None = None
+) -> Episode:
     """Record a change of placement or legal status, or the start of a new period of care."""
     lock(child)
     current = Episode.objects.open().filter(child=child).select_related("period").first()
@@ -96,12 +111,26 @@ def episode_record(*, by: User, child: Child, episode: EpisodeData) -> Episode:
         period = current.period
     new = Episode(child=child, period=period, **episode.__dict__)
     new.save_by(by)
-    record(user=by, kind=Kind.CHANGE, action=Action.EPISODE_CREATE, child=child, obj=new)
+    record(
+        user=by,
+        request=request,
+        kind=Kind.CHANGE,
+        action=Action.EPISODE_CREATE,
+        child=child,
+        obj=new,
+    )
     return new
 
 
 @transaction.atomic
-def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) -> PeriodOfCare:
+def period_end(
+    *,
+    by: User,
+    child: Child,
+    end_date: date,
+    reason_ceased: str,
+    request: HttpRequest | None = None,
+) -> PeriodOfCare:
     """Record that a child has ceased to be looked after; their IRO allocation ends the same day."""
     lock(child)
     current = Episode.objects.open().filter(child=child).select_related("period").first()
@@ -137,6 +166,7 @@ def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) ->
         allocation.save()
     record(
         user=by,
+        request=request,
         kind=Kind.CHANGE,
         action=Action.PERIOD_END,
         child=child,
@@ -148,7 +178,13 @@ def period_end(*, by: User, child: Child, end_date: date, reason_ceased: str) ->
 
 @transaction.atomic
 def allocation_make(
-    *, by: User, child: Child, iro: User, start_date: date, reason: str = ""
+    *,
+    by: User,
+    child: Child,
+    iro: User,
+    start_date: date,
+    reason: str = "",
+    request: HttpRequest | None = None,
 ) -> Allocation:
     """Allocate a child to an IRO, ending any open allocation the day the new one starts."""
     lock(child)
@@ -182,6 +218,7 @@ def allocation_make(
         ) from exc
     record(
         user=by,
+        request=request,
         kind=Kind.CHANGE,
         action=Action.ALLOCATION_CREATE,
         child=child,
@@ -195,7 +232,9 @@ def allocation_make(
 
 
 @transaction.atomic
-def child_archive(*, by: User, child: Child, reason: str) -> Child:
+def child_archive(
+    *, by: User, child: Child, reason: str, request: HttpRequest | None = None
+) -> Child:
     """Archive a record made in error or out of scope: it leaves every list but is never deleted."""
     locked = lock(child)
     locked.archived_at = timezone.now()
@@ -208,6 +247,7 @@ def child_archive(*, by: User, child: Child, reason: str) -> Child:
     )
     record(
         user=by,
+        request=request,
         kind=Kind.CHANGE,
         action=Action.CHILD_ARCHIVE,
         child=locked,
@@ -218,20 +258,42 @@ def child_archive(*, by: User, child: Child, reason: str) -> Child:
 
 
 @transaction.atomic
-def sibling_link(*, by: User, child: Child, sibling: Child) -> None:
+def sibling_link(
+    *, by: User, child: Child, sibling: Child, request: HttpRequest | None = None
+) -> None:
     """Record that two children are siblings, so they can share an IRO where possible."""
     if sibling.pk == child.pk:
         raise ValidationError({"child_ref": "A child cannot be their own sibling"})
     if child.siblings.filter(pk=sibling.pk).exists():
         raise ValidationError({"child_ref": f"{sibling.full_name} is already linked as a sibling"})
     child.siblings.add(sibling)
-    record(user=by, kind=Kind.CHANGE, action=Action.SIBLING_LINK, child=child, obj=sibling)
-    record(user=by, kind=Kind.CHANGE, action=Action.SIBLING_LINK, child=sibling, obj=child)
+    record(
+        user=by,
+        request=request,
+        kind=Kind.CHANGE,
+        action=Action.SIBLING_LINK,
+        child=child,
+        obj=sibling,
+    )
+    record(
+        user=by,
+        request=request,
+        kind=Kind.CHANGE,
+        action=Action.SIBLING_LINK,
+        child=sibling,
+        obj=child,
+    )
 
 
 @transaction.atomic
 def cover_arrange(
-    *, by: User, absent_iro: User, covering_iro: User, start_date: date, end_date: date | None
+    *,
+    by: User,
+    absent_iro: User,
+    covering_iro: User,
+    start_date: date,
+    end_date: date | None,
+    request: HttpRequest | None = None,
 ) -> CoverArrangement:
     """Let one IRO see and act on another's caseload for a time (leave, sickness)."""
     errors = {}
@@ -249,6 +311,7 @@ def cover_arrange(
     cover.save_by(by)
     record(
         user=by,
+        request=request,
         kind=Kind.CHANGE,
         action=Action.COVER_CREATE,
         child=None,

@@ -103,7 +103,7 @@ def child_create(request: AuthedHttpRequest) -> HttpResponse:
         form,
         title="Add a child",
         save=lambda: services.child_admit(
-            by=request.user, child=form.child(), episode=form.episode()
+            by=request.user, request=request, child=form.child(), episode=form.episode()
         ),
         success=lambda child: f"{child.full_name} has been added",
         then=_child_page,
@@ -123,6 +123,7 @@ def child_edit(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse
         title="Change details",
         save=lambda: services.child_update(
             by=request.user,
+            request=request,
             child=child,
             version=form.cleaned_data["version"],
             changes=form.changes(),
@@ -149,7 +150,9 @@ def episode_create(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResp
             if looked_after
             else "Record a return to care"
         ),
-        save=lambda: services.episode_record(by=request.user, child=child, episode=form.episode()),
+        save=lambda: services.episode_record(
+            by=request.user, request=request, child=child, episode=form.episode()
+        ),
         success="Change recorded",
         then=_child_page(child),
         context=_about(child),
@@ -166,7 +169,9 @@ def period_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse
         request,
         form,
         title="Record the end of a period of care",
-        save=lambda: services.period_end(by=request.user, child=child, **form.cleaned_data),
+        save=lambda: services.period_end(
+            by=request.user, request=request, child=child, **form.cleaned_data
+        ),
         success=f"{child.full_name} is recorded as no longer looked after",
         then=_child_page(child),
         context=_about(child),
@@ -184,7 +189,9 @@ def allocate(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
         request,
         form,
         title="Allocate an IRO",
-        save=lambda: services.allocation_make(by=request.user, child=child, **form.cleaned_data),
+        save=lambda: services.allocation_make(
+            by=request.user, request=request, child=child, **form.cleaned_data
+        ),
         success=lambda allocation: f"{child.full_name} allocated to {allocation.iro}",
         then=_child_page(child),
         context=_about(child),
@@ -201,7 +208,7 @@ def archive(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
         form,
         title="Archive this record",
         save=lambda: services.child_archive(
-            by=request.user, child=child, reason=form.cleaned_data["reason"]
+            by=request.user, request=request, child=child, reason=form.cleaned_data["reason"]
         ),
         success=f"The record of {child.full_name} has been archived",
         then=reverse("children:list"),
@@ -220,7 +227,7 @@ def sibling_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespons
         form,
         title="Link a sibling",
         save=lambda: services.sibling_link(
-            by=request.user, child=child, sibling=form.cleaned_data["child_ref"]
+            by=request.user, request=request, child=child, sibling=form.cleaned_data["child_ref"]
         ),
         success=lambda _: f"{form.cleaned_data['child_ref'].full_name} linked as a sibling",
         then=_child_page(child),
@@ -243,7 +250,7 @@ def cover(request: AuthedHttpRequest) -> HttpResponse:
         request,
         form,
         title="Cover arrangements",
-        save=lambda: services.cover_arrange(by=request.user, **form.cleaned_data),
+        save=lambda: services.cover_arrange(by=request.user, request=request, **form.cleaned_data),
         success="Cover arranged",
         then=reverse("children:cover"),
         template="children/cover.html",

@@ -12,6 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import long_date
+
 EARLIEST = date(1900, 1, 1)
 FURTHEST_AHEAD_YEARS = 2
 
@@ -61,9 +63,10 @@ class GovDateField(DateInputField):
         day, month, year = ([str(part or "").strip() for part in data_list] + ["", "", ""])[:3]
         if not (day and month and year):
             return None
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or max(
-            len(day), len(month), len(year)
-        ) > 4:
+        if (
+            not (day.isdigit() and month.isdigit() and year.isdigit())
+            or max(len(day), len(month), len(year)) > 4
+        ):
             raise ValidationError(self.error_messages["invalid"])
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers")
@@ -76,19 +79,22 @@ class GovDateField(DateInputField):
 
     def _check_bounds(self, value: date) -> None:
         earliest, latest = _resolve(self.earliest), _resolve(self.latest)
-        if (earliest and value < earliest) or (latest and value > latest):
-            if earliest and latest:
-                raise ValidationError(
-                    f"{_capital(self.what)} must be between {earliest:%-d %B %Y} "
-                    f"and {latest:%-d %B %Y}"
-                )
-            if earliest:
-                raise ValidationError(
-                    f"{_capital(self.what)} must be the same as or after {earliest:%-d %B %Y}"
-                )
+        today = timezone.localdate()
+        what = _capital(self.what)
+        too_early = earliest is not None and value < earliest
+        too_late = latest is not None and value > latest
+        if too_late and latest == today:
+            raise ValidationError(f"{what} must be today or in the past")
+        if too_early and earliest == today:
+            raise ValidationError(f"{what} must be today or in the future")
+        if (too_early or too_late) and earliest not in (None, EARLIEST) and latest is not None:
             raise ValidationError(
-                f"{_capital(self.what)} must be the same as or before {latest:%-d %B %Y}"
+                f"{what} must be between {long_date(earliest)} and {long_date(latest)}"
             )
+        if too_early and earliest is not None:
+            raise ValidationError(f"{what} must be the same as or after {long_date(earliest)}")
+        if too_late and latest is not None:
+            raise ValidationError(f"{what} must be the same as or before {long_date(latest)}")
 
 
 class BoundedTextField(forms.CharField):
@@ -100,6 +106,12 @@ class BoundedTextField(forms.CharField):
         self.error_messages["max_length"] = (
             f"{_capital(what)} must be {max_length:,} characters or less"
         )
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # A maxlength attribute makes browsers cut pasted text silently; the error says why.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 class YesNoField(forms.TypedChoiceField):
@@ -123,7 +135,7 @@ class VersionedForm(forms.Form):
 
 
 def add_service_errors(
-    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
+    form: forms.BaseForm, error: ValidationError, aliases: dict[str, str] | None = None
 ) -> None:
     """Show a service's ValidationError on the form: on the named field where the form has it."""
     if not hasattr(error, "error_dict"):

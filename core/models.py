@@ -100,9 +100,14 @@ class DateRange(models.Model):
             raise ValidationError({"end_date": "The end date must be on or after the start date"})
 
 
-def one_open_per(field: str, *, name: str) -> models.UniqueConstraint:
+def one_open_per(field: str, *, name: str, message: str | None = None) -> models.UniqueConstraint:
     """At most one open range per `field` value (one open allocation per child, say)."""
-    return models.UniqueConstraint(fields=[field], condition=Q(end_date__isnull=True), name=name)
+    return models.UniqueConstraint(
+        fields=[field],
+        condition=Q(end_date__isnull=True),
+        name=name,
+        violation_error_message=message,
+    )
 
 
 NOTE_MAX_LENGTH = 10_000
@@ -113,7 +118,9 @@ class BoundedTextField(models.TextField):
     """Free text with a maximum length that model validation enforces (TextField's does not)."""
 
     def __init__(self, *args: Any, max_length: int = NOTE_MAX_LENGTH, **kwargs: Any) -> None:
-        super().__init__(*args, max_length=max_length, **kwargs)
+        kwargs["max_length"] = max_length
+        super().__init__(*args, **kwargs)
+        # Kept out of deconstruct(): the limit lives in max_length, so migrations stay quiet.
         self.validators.append(MaxLengthValidator(max_length))
 
 
@@ -136,7 +143,9 @@ class ChildDates(models.Model):
             if isinstance(value, datetime):
                 value = value.date()
             if value is not None and value < child.date_of_birth:
-                label = self._meta.get_field(name).verbose_name
-                errors[name] = f"{str(label).capitalize()} must be on or after the child's date of birth"
+                label = getattr(self._meta.get_field(name), "verbose_name", name)
+                errors[name] = (
+                    f"{str(label).capitalize()} must be on or after the child's date of birth"
+                )
         if errors:
             raise ValidationError(errors)

@@ -3,7 +3,6 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

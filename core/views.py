@@ -28,13 +28,13 @@ def posted(request: HttpRequest) -> QueryDict | None:
 
 def form_page(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     *,
     title: str,
     save: Callable[[], T],
     success: str | Callable[[T], str],
     then: str | Callable[[T], str],
-    refreshed: Callable[[], forms.Form] | None = None,
+    refreshed: Callable[[], forms.BaseForm] | None = None,
     template: str = FORM_PAGE,
     context: Mapping[str, Any] | None = None,
     aliases: dict[str, str] | None = None,
@@ -59,23 +59,3 @@ def form_page(
             return redirect(then(result) if callable(then) else then)
     page = {"form": form, "title": title, "conflict": conflict, **(context or {})}
     return render(request, template, page, status=status)
-
-
-def save_form(  # TEMPORARY: removed once every app uses form_page
-    request: HttpRequest,
-    form: forms.Form,
-    save: Callable[[], Any],
-    *,
-    success: str | Callable[[Any], str],
-    then: str | Callable[[Any], str],
-    aliases: dict[str, str] | None = None,
-) -> HttpResponse | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = save()
-    except ValidationError as error:
-        add_service_errors(form, error, aliases)
-        return None
-    messages.success(request, success(result) if callable(success) else success)
-    return redirect(then(result) if callable(then) else then)

@@ -1,129 +1,190 @@
 """Forms for raising and acting on escalations, rendered with GOV.UK patterns."""
 
+from datetime import date
 from typing import Any, cast
 
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
 from django.utils import timezone
 
-from core.forms import GovDateField, YesNoField, page_helper
+from children.models import Child
+from core.forms import BoundedTextField, GovDateField, VersionedForm, YesNoField, page_helper
+from core.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from escalations import rules
 from escalations.models import Area, AreaOfConcern, AreaOutcome, Escalation, Stage
+from escalations.services import AreaData
 from iro_service.models import User
 
-MAX_AREAS = 5
+AREA_ROWS = 3
+NAME_MAX_LENGTH = 150
+AREA_FIELDS = ("area", "description", "action_required")
 
 
 def _today() -> dict[str, Any]:
     return {"on": timezone.localdate()}
 
 
-class EscalationRaiseForm(forms.Form):
-    """The escalation itself; its areas of concern come in `AreaFormSet`."""
+def _not_before(field: forms.Field, day: date) -> None:
+    """Refuse in the date box what the service would refuse: a day before `day`."""
+    cast(GovDateField, field).earliest = day
 
-    raised_on = GovDateField(what="the date the escalation was raised", label="Date raised")
+
+def _area_name(row: int, field: str) -> str:
+    # The names a formset gives, so posted data and the page's ids match the earlier page.
+    return f"areas-{row}-{field}"
+
+
+class EscalationRaiseForm(forms.Form):
+    """The escalation and its areas of concern in one form, so one error summary links them all."""
+
+    raised_on = GovDateField(
+        what="the date the escalation was raised", label="Date raised", latest=timezone.localdate
+    )
     formal = YesNoField(
         label="Is this a formal escalation?",
         required_message="Select whether this is a formal escalation",
         help_text="Choose no if you are first raising it informally with the social worker "
         "or team manager. A formal escalation starts at stage 1 (team manager).",
     )
-    summary = forms.CharField(
+    summary = BoundedTextField(
+        what="the summary of the concern",
+        max_length=NOTE_MAX_LENGTH,
         label="Summary of the concern",
-        widget=forms.Textarea,
         error_messages={"required": "Enter a summary of the concern"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"raised_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.helper = page_helper(
+        _not_before(self.fields["raised_on"], child.date_of_birth)
+        layout: list[object] = [
             Field("raised_on"),
             Field.radios("formal", legend_size=Size.SMALL, inline=True),
             Field.textarea("summary", rows=4),
-        )
+            HTML(
+                '<h2 class="govuk-heading-m">Areas of concern</h2><p class="govuk-body">Add at '
+                "least one area of concern. Leave the rows you do not need empty.</p>"
+            ),
+        ]
+        for row in range(AREA_ROWS):
+            number = row + 1
+            self.fields[_area_name(row, "area")] = forms.ChoiceField(
+                label="Area of concern", choices=[("", "Select"), *Area.choices], required=False
+            )
+            self.fields[_area_name(row, "description")] = BoundedTextField(
+                what=f"the concern in area of concern {number}",
+                max_length=NOTE_MAX_LENGTH,
+                label="What is the concern?",
+                required=False,
+            )
+            self.fields[_area_name(row, "action_required")] = BoundedTextField(
+                what=f"the action required for area of concern {number}",
+                max_length=NOTE_MAX_LENGTH,
+                label="What action is required?",
+                required=False,
+            )
+            layout.append(
+                Fieldset(
+                    Field.select(_area_name(row, "area")),
+                    Field.textarea(_area_name(row, "description"), rows=3),
+                    Field.textarea(_area_name(row, "action_required"), rows=3),
+                    legend=f"Area of concern {number}{' (optional)' if row else ''}",
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper = page_helper(*layout)
 
-    def clean_raised_on(self) -> Any:
-        raised_on = self.cleaned_data["raised_on"]
-        if raised_on > timezone.localdate():
-            raise forms.ValidationError("The date raised must be today or in the past")
-        return raised_on
-
-
-class AreaForm(forms.Form):
-    """One area of concern: which area, what is wrong and what must happen."""
-
-    area = forms.ChoiceField(label="Area of concern", choices=[("", "Select")] + Area.choices)
-    description = forms.CharField(label="What is the concern?", widget=forms.Textarea)
-    action_required = forms.CharField(label="What action is required?", widget=forms.Textarea)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
-        self.number = number
-        self.fields["area"].error_messages["required"] = f"Select area of concern {number}"
-        self.fields["description"].error_messages["required"] = f"Describe area of concern {number}"
-        self.fields["action_required"].error_messages["required"] = (
-            f"Enter the action required for area of concern {number}"
-        )
-        self.helper = page_helper(
-            Field.select("area"),
-            Field.textarea("description", rows=3),
-            Field.textarea("action_required", rows=3),
-        )
-
-
-class BaseAreaFormSet(forms.BaseFormSet):
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        filled = [f for f in self.forms if f.has_changed() and f.cleaned_data]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = 0
+        for row in range(AREA_ROWS):
+            number = row + 1
+            names = {field: _area_name(row, field) for field in AREA_FIELDS}
+            if any(name in self.errors for name in names.values()):
+                filled += 1
+                continue
+            values = {field: data.get(name, "") for field, name in names.items()}
+            if not any(values.values()):
+                continue
+            filled += 1
+            missing = {
+                "area": f"Select area of concern {number}",
+                "description": f"Describe area of concern {number}",
+                "action_required": f"Enter the action required for area of concern {number}",
+            }
+            for field, message in missing.items():
+                if not values[field]:
+                    self.add_error(names[field], message)
         if not filled:
-            raise forms.ValidationError("Add at least one area of concern")
+            self.add_error(_area_name(0, "area"), "Add at least one area of concern")
+        return data
 
-    def filled(self) -> list[dict[str, str]]:
-        return [f.cleaned_data for f in self.forms if f.has_changed() and f.cleaned_data]
+    def escalation(self) -> dict[str, Any]:
+        """The escalation's own fields, as the raising service takes them."""
+        return {name: self.cleaned_data[name] for name in ("raised_on", "formal", "summary")}
+
+    def areas(self) -> list[AreaData]:
+        """The rows filled in, in order."""
+        rows = []
+        for row in range(AREA_ROWS):
+            values = {
+                field: self.cleaned_data.get(_area_name(row, field), "") for field in AREA_FIELDS
+            }
+            if any(values.values()):
+                rows.append(AreaData(**values))
+        return rows
 
 
-AreaFormSet = forms.formset_factory(
-    AreaForm, formset=BaseAreaFormSet, extra=3, max_num=MAX_AREAS, validate_max=True
-)
-
-
-class VersionedForm(forms.Form):
-    """A change to an escalation; `version` catches acting on something already changed."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class EscalationChangeForm(VersionedForm):
+    """A change to an escalation, carrying the version it was opened at."""
 
     def __init__(self, *args: Any, escalation: Escalation, **kwargs: Any) -> None:
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("version", escalation.version)
         super().__init__(*args, **kwargs)
         self.escalation = escalation
+        # Sent from a page opened before someone else's change: checked against the
+        # escalation as it is now, it would fail on their change, not be told of it.
+        self.stale = self.is_bound and self.data.get("version") != str(escalation.version)
+
+    def not_before(self, name: str, day: date) -> None:
+        """Refuse in the date box a day the service would refuse, unless the page is stale."""
+        if not self.stale:
+            _not_before(self.fields[name], day)
 
 
-class ResponseForm(VersionedForm):
-    on = GovDateField(what="the date of the response", label="Date of the response")
+class ResponseForm(EscalationChangeForm):
+    on = GovDateField(
+        what="the date of the response", label="Date of the response", latest=timezone.localdate
+    )
     responder_name = forms.CharField(
         label="Who responded?",
-        max_length=150,
-        error_messages={"required": "Enter the name of the person who responded"},
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter the name of the person who responded",
+            "max_length": f"The name of the person who responded must be {NAME_MAX_LENGTH} characters or less",
+        },
     )
     responder_role = forms.CharField(
         label="Their role",
-        max_length=150,
+        max_length=NAME_MAX_LENGTH,
         help_text="For example, team manager",
-        error_messages={"required": "Enter the role of the person who responded"},
+        error_messages={
+            "required": "Enter the role of the person who responded",
+            "max_length": f"Their role must be {NAME_MAX_LENGTH} characters or less",
+        },
     )
-    text = forms.CharField(
+    text = BoundedTextField(
+        what="what the response said",
+        max_length=NOTE_MAX_LENGTH,
         label="What did they say?",
-        widget=forms.Textarea,
         error_messages={"required": "Enter what the response said"},
     )
 
     def __init__(self, *args: Any, escalation: Escalation, **kwargs: Any) -> None:
         kwargs.setdefault("initial", _today())
         super().__init__(*args, escalation=escalation, **kwargs)
+        self.not_before("on", escalation.raised_on)
         self.helper = page_helper(
             "version",
             Field("on"),
@@ -133,17 +194,18 @@ class ResponseForm(VersionedForm):
         )
 
 
-class MoveForm(VersionedForm):
-    stage = forms.CharField(widget=forms.HiddenInput)
+class MoveForm(EscalationChangeForm):
+    stage = forms.CharField(widget=forms.HiddenInput, max_length=20)
     to_stage = forms.ChoiceField(
         label="Escalate to",
         widget=forms.RadioSelect,
         error_messages={"required": "Select the stage to escalate to"},
     )
-    on = GovDateField(what="the date escalated", label="Date escalated")
-    reason = forms.CharField(
+    on = GovDateField(what="the date escalated", label="Date escalated", latest=timezone.localdate)
+    reason = BoundedTextField(
+        what="the reason",
+        max_length=REASON_MAX_LENGTH,
         label="Reason (needed if you skip a stage)",
-        widget=forms.Textarea,
         required=False,
     )
 
@@ -154,8 +216,12 @@ class MoveForm(VersionedForm):
         if nxt:
             initial.setdefault("to_stage", nxt)
         super().__init__(*args, escalation=escalation, **kwargs)
+        self.not_before("on", escalation.stage_started_on)
+        shown = self.data.get("stage") if self.stale else escalation.stage
+        if shown not in rules.STAGE_ORDER:
+            shown = escalation.stage
         cast(forms.ChoiceField, self.fields["to_stage"]).choices = [
-            (stage, Stage(stage).label) for stage in rules.allowed_moves(escalation.stage)
+            (stage, Stage(stage).label) for stage in rules.allowed_moves(shown)
         ]
         self.helper = page_helper(
             "version",
@@ -179,13 +245,16 @@ class MoveForm(VersionedForm):
         return data
 
 
-class CloseForm(VersionedForm):
+class CloseForm(EscalationChangeForm):
     """An outcome for each area of concern, the overall outcome and the date closed."""
 
-    closed_on = GovDateField(what="the date the escalation closed", label="Date closed")
-    outcome = forms.CharField(
+    closed_on = GovDateField(
+        what="the date the escalation closed", label="Date closed", latest=timezone.localdate
+    )
+    outcome = BoundedTextField(
+        what="the overall outcome",
+        max_length=NOTE_MAX_LENGTH,
         label="Overall outcome",
-        widget=forms.Textarea,
         error_messages={"required": "Enter the overall outcome"},
     )
 
@@ -198,6 +267,7 @@ class CloseForm(VersionedForm):
             initial.setdefault(f"outcome_{area.public_id.hex}", area.outcome)
             initial.setdefault(f"note_{area.public_id.hex}", area.outcome_note)
         super().__init__(*args, escalation=escalation, **kwargs)
+        self.not_before("closed_on", escalation.raised_on)
         self.areas = areas
         layout: list[object] = ["version"]
         for number, area in enumerate(areas, start=1):
@@ -209,9 +279,10 @@ class CloseForm(VersionedForm):
                 help_text=area.description,
                 error_messages={"required": f"Select the outcome for {area.area_label.lower()}"},
             )
-            self.fields[f"note_{key}"] = forms.CharField(
+            self.fields[f"note_{key}"] = BoundedTextField(
+                what=f"the note on {area.area_label.lower()}",
+                max_length=NOTE_MAX_LENGTH,
                 label=f"Note on {area.area_label.lower()} (optional)",
-                widget=forms.Textarea,
                 required=False,
             )
             layout += [
@@ -232,17 +303,19 @@ class CloseForm(VersionedForm):
         }
 
 
-class ReopenForm(VersionedForm):
-    on = GovDateField(what="the date reopened", label="Date reopened")
-    reason = forms.CharField(
+class ReopenForm(EscalationChangeForm):
+    on = GovDateField(what="the date reopened", label="Date reopened", latest=timezone.localdate)
+    reason = BoundedTextField(
+        what="the reason for reopening the escalation",
+        max_length=REASON_MAX_LENGTH,
         label="Why is the escalation being reopened?",
-        widget=forms.Textarea,
         error_messages={"required": "Enter the reason for reopening the escalation"},
     )
 
     def __init__(self, *args: Any, escalation: Escalation, **kwargs: Any) -> None:
         kwargs.setdefault("initial", _today())
         super().__init__(*args, escalation=escalation, **kwargs)
+        self.not_before("on", escalation.closed_on or escalation.raised_on)
         self.helper = page_helper("version", Field("on"), Field.textarea("reason", rows=3))
 
 
@@ -250,7 +323,7 @@ class EscalationFilterForm(forms.Form):
     """Filters of the managers' list of open escalations; every field optional."""
 
     stage = forms.ChoiceField(
-        label="Stage", required=False, choices=[("", "Any stage")] + Stage.choices
+        label="Stage", required=False, choices=[("", "Any stage"), *Stage.choices]
     )
     iro = forms.ModelChoiceField(
         label="IRO",
@@ -260,7 +333,7 @@ class EscalationFilterForm(forms.Form):
         to_field_name="public_id",
     )
     area = forms.ChoiceField(
-        label="Area of concern", required=False, choices=[("", "Any area")] + Area.choices
+        label="Area of concern", required=False, choices=[("", "Any area"), *Area.choices]
     )
     overdue = forms.BooleanField(label="Response overdue only", required=False)
 

@@ -1,14 +1,14 @@
 """Escalations: the IRO's dispute resolution process (IRO Handbook 2010, para 6.2)."""
 
-import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from core.models import Record
+from core.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, BoundedTextField, ChildDates, Record
 from escalations import rules
 
 
@@ -87,8 +87,10 @@ class EscalationQuerySet(models.QuerySet["Escalation"]):
         return self.open().filter(late)
 
 
-class Escalation(Record):
+class Escalation(Record, ChildDates):
     """One dispute about one child's plan, raised by an IRO and taken up the ladder."""
+
+    CHILD_DATE_FIELDS = ("raised_on",)
 
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, related_name="escalations"
@@ -111,7 +113,7 @@ class Escalation(Record):
     formal = models.BooleanField(
         default=False, help_text="Whether the escalation has entered the formal stages"
     )
-    summary = models.TextField("summary of the concern")
+    summary = BoundedTextField("summary of the concern", max_length=NOTE_MAX_LENGTH)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.INFORMAL)
     stage_started_on = models.DateField("current stage started on")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -119,7 +121,7 @@ class Escalation(Record):
     resolved_at_stage = models.CharField(
         max_length=20, choices=Stage.choices, blank=True, default=""
     )
-    outcome = models.TextField("overall outcome", blank=True)
+    outcome = BoundedTextField("overall outcome", max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = EscalationQuerySet.as_manager()
 
@@ -193,13 +195,17 @@ class Escalation(Record):
         return self.is_open and self.response_due < today
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, list[Any]] = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            error.update_error_dict(errors)
         if self.raised_on and self.closed_on and self.closed_on < self.raised_on:
-            errors["closed_on"] = "The date closed must be on or after the date it was raised"
+            errors["closed_on"] = ["The date closed must be on or after the date it was raised"]
         if self.raised_on and self.stage_started_on and self.stage_started_on < self.raised_on:
-            errors["stage_started_on"] = (
+            errors["stage_started_on"] = [
                 "The stage must start on or after the date the escalation was raised"
-            )
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -209,10 +215,10 @@ class AreaOfConcern(Record):
 
     escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="areas")
     area = models.CharField("area of concern", max_length=30, choices=Area.choices)
-    description = models.TextField("concern")
-    action_required = models.TextField("action required")
+    description = BoundedTextField("concern", max_length=NOTE_MAX_LENGTH)
+    action_required = BoundedTextField("action required", max_length=NOTE_MAX_LENGTH)
     outcome = models.CharField(max_length=20, choices=AreaOutcome.choices, blank=True, default="")
-    outcome_note = models.TextField(blank=True)
+    outcome_note = BoundedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -248,8 +254,8 @@ class EscalationEvent(Record):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     responder_name = models.CharField("name of the person responding", max_length=150, blank=True)
     responder_role = models.CharField("their role", max_length=150, blank=True)
-    text = models.TextField(blank=True)
-    reason = models.TextField(blank=True)
+    text = BoundedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    reason = BoundedTextField(max_length=REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["on", "created_at", "pk"]

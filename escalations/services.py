@@ -10,11 +10,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from audit.models import Action, Kind
-from audit.writer import record
+from audit.writer import changes_between, record, snapshot
 from children.models import Child
+from core.conflicts import EditConflict, lock
+from core.dates import long_date, not_in_future
 from escalations import rules
 from escalations.models import (
     AreaOfConcern,
@@ -29,10 +30,6 @@ from iro_service.models import User
 from reviews.models import Review
 
 
-class EscalationConflict(Exception):
-    """The escalation changed since the user opened it: acting on it would act twice."""
-
-
 @dataclass(frozen=True)
 class AreaData:
     area: str
@@ -40,29 +37,20 @@ class AreaData:
     action_required: str
 
 
-def _long(day: date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
-def _not_in_future(field: str, what: str, day: date) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: f"{what} must be today or in the past"})
-
-
-def _lock(escalation: Escalation, *, expected_version: int, doing: str) -> Escalation:
-    locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
-    if locked.version != expected_version:
-        raise EscalationConflict(
-            f"Someone else changed this escalation while you were {doing}. It is now "
+def _locked(
+    escalation: Escalation, *, version: int, doing: str, stage: str | None = None
+) -> Escalation:
+    """The escalation's row, locked; EditConflict, saying where it now stands, if saved since."""
+    locked = lock(escalation)
+    if locked.version != version or (stage is not None and locked.stage != stage):
+        # Unlike the standard conflict message, this one says where the escalation now is,
+        # which is what the second person needs to decide whether to act again.
+        raise EditConflict(
+            f"Someone else moved or changed this escalation while you were {doing}. It is now "
             f"{locked.get_status_display().lower()} at {locked.stage_label.lower()}. "
             "Nothing has been saved: check the escalation and try again."
         )
     return locked
-
-
-def _save(escalation: Escalation, by: User) -> None:
-    escalation.version += 1
-    escalation.save_by(by)
 
 
 def _event(
@@ -91,7 +79,7 @@ def escalation_raise(
         raise ValidationError("Add at least one area of concern")
     if review is not None and review.child_id != child.pk:
         raise ValidationError("The review that prompted the escalation must be this child's")
-    _not_in_future("raised_on", "The date raised", raised_on)
+    not_in_future(raised_on, field="raised_on", what="The date raised")
     stage = Stage.STAGE_1 if formal else Stage.INFORMAL
     escalation = Escalation(
         child=child,
@@ -124,25 +112,26 @@ def escalation_record_response(
     *,
     by: User,
     escalation: Escalation,
-    expected_version: int,
+    version: int,
     on: date,
     responder_name: str,
     responder_role: str,
     text: str,
 ) -> EscalationEvent:
     """Record who responded at the current stage, their role, what they said and when."""
-    locked = _lock(escalation, expected_version=expected_version, doing="recording a response")
+    locked = _locked(escalation, version=version, doing="recording a response")
     if not locked.is_open:
         raise ValidationError("This escalation is closed: reopen it to record a response")
     if on < locked.raised_on:
         raise ValidationError(
             {
                 "on": "The date of the response must be on or after the date the escalation "
-                f"was raised, {_long(locked.raised_on)}"
+                f"was raised, {long_date(locked.raised_on)}"
             }
         )
-    _not_in_future("on", "The date of the response", on)
-    _save(locked, by)
+    not_in_future(on, field="on", what="The date of the response")
+    # A new version, though no field changes, so a form opened before the response is stale.
+    locked.save_by(by)
     event = _event(
         locked,
         by=by,
@@ -170,21 +159,15 @@ def escalation_move(
     escalation: Escalation,
     to_stage: str,
     expected_stage: str,
-    expected_version: int,
+    version: int,
     on: date,
     reason: str = "",
 ) -> Escalation:
     """Escalate to a later stage; skipping a stage needs a reason (IRO Handbook 2010, para 6.2)."""
-    locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    locked = _locked(escalation, version=version, doing="escalating it", stage=expected_stage)
     if not locked.is_open:
         raise ValidationError(
             {"to_stage": "This escalation is closed: reopen it before escalating it"}
-        )
-    if locked.version != expected_version or locked.stage != expected_stage:
-        raise EscalationConflict(
-            "Someone else moved or changed this escalation while you were escalating it. "
-            f"It is now at {locked.stage_label.lower()}. "
-            "Nothing has been saved: check the escalation and try again."
         )
     if to_stage not in rules.STAGE_ORDER:
         raise ValidationError({"to_stage": "Select the stage to escalate to"})
@@ -203,15 +186,16 @@ def escalation_move(
         raise ValidationError(
             {
                 "on": "The date escalated must be on or after the current stage started, "
-                f"{_long(locked.stage_started_on)}"
+                f"{long_date(locked.stage_started_on)}"
             }
         )
-    _not_in_future("on", "The date escalated", on)
+    not_in_future(on, field="on", what="The date escalated")
+    before = snapshot(locked)
     from_stage = locked.stage
     locked.stage = to_stage
     locked.formal = True
     locked.stage_started_on = on
-    _save(locked, by)
+    locked.save_by(by)
     _event(
         locked,
         by=by,
@@ -225,6 +209,7 @@ def escalation_move(
         action=Action.ESCALATION_MOVE,
         child=locked.child,
         obj=locked,
+        changes=changes_between(before, locked),
         detail={"from": from_stage, "to": to_stage, "skip": skip},
     )
     return locked
@@ -235,7 +220,7 @@ def escalation_close(
     *,
     by: User,
     escalation: Escalation,
-    expected_version: int,
+    version: int,
     closed_on: date,
     outcome: str,
     area_outcomes: Mapping[str, tuple[str, str]],
@@ -244,17 +229,17 @@ def escalation_close(
 
     `area_outcomes` maps each area's public id (as text) to its outcome and a note.
     """
-    locked = _lock(escalation, expected_version=expected_version, doing="closing it")
+    locked = _locked(escalation, version=version, doing="closing it")
     if not locked.is_open:
         raise ValidationError("This escalation is already closed")
     if closed_on < locked.raised_on:
         raise ValidationError(
             {
                 "closed_on": "The date closed must be on or after the date the escalation was "
-                f"raised, {_long(locked.raised_on)}"
+                f"raised, {long_date(locked.raised_on)}"
             }
         )
-    _not_in_future("closed_on", "The date closed", closed_on)
+    not_in_future(closed_on, field="closed_on", what="The date closed")
     if not outcome.strip():
         raise ValidationError({"outcome": "Enter the overall outcome"})
     areas = list(locked.areas.all())
@@ -274,11 +259,12 @@ def escalation_close(
         )
     for area in areas:
         area.save_by(by)
+    before = snapshot(locked)
     locked.status = Status.CLOSED
     locked.closed_on = closed_on
     locked.resolved_at_stage = locked.stage
     locked.outcome = outcome
-    _save(locked, by)
+    locked.save_by(by)
     _event(locked, by=by, kind=EventKind.CLOSED, on=closed_on, text=outcome)
     record(
         user=by,
@@ -286,6 +272,7 @@ def escalation_close(
         action=Action.ESCALATION_CLOSE,
         child=locked.child,
         obj=locked,
+        changes=changes_between(before, locked),
         detail={"resolved_at": locked.stage, "areas": {a.area: a.outcome for a in areas}},
     )
     return locked
@@ -293,10 +280,10 @@ def escalation_close(
 
 @transaction.atomic
 def escalation_reopen(
-    *, by: User, escalation: Escalation, expected_version: int, on: date, reason: str
+    *, by: User, escalation: Escalation, version: int, on: date, reason: str
 ) -> Escalation:
     """Reopen a closed escalation at the stage it reached, giving the reason."""
-    locked = _lock(escalation, expected_version=expected_version, doing="reopening it")
+    locked = _locked(escalation, version=version, doing="reopening it")
     if locked.is_open:
         raise ValidationError("This escalation is already open")
     if not reason.strip():
@@ -305,15 +292,16 @@ def escalation_reopen(
         raise ValidationError(
             {
                 "on": "The date reopened must be on or after the date it was closed, "
-                f"{_long(locked.closed_on)}"
+                f"{long_date(locked.closed_on)}"
             }
         )
-    _not_in_future("on", "The date reopened", on)
+    not_in_future(on, field="on", what="The date reopened")
+    before = snapshot(locked)
     locked.status = Status.OPEN
     locked.closed_on = None
     locked.resolved_at_stage = ""
     locked.stage_started_on = on
-    _save(locked, by)
+    locked.save_by(by)
     _event(locked, by=by, kind=EventKind.REOPENED, on=on, reason=reason.strip())
     record(
         user=by,
@@ -321,6 +309,7 @@ def escalation_reopen(
         action=Action.ESCALATION_REOPEN,
         child=locked.child,
         obj=locked,
+        changes=changes_between(before, locked),
         detail={"stage": locked.stage},
     )
     return locked

@@ -1,82 +1,104 @@
 """Escalation pages: raise from the child's page, act on one, and the managers' list."""
 
 import uuid
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.models import Action, Kind
-from audit.writer import record
+from audit.models import Action
+from audit.writer import record_reads
 from children.access import child_for
-from core.forms import add_service_errors
-from core.views import posted, save_form
+from children.models import Child
+from core.access import role_required
+from core.views import form_page, posted
 from escalations import access, rules, selectors, services
 from escalations.forms import (
-    AreaFormSet,
     CloseForm,
     EscalationFilterForm,
     EscalationRaiseForm,
     MoveForm,
     ReopenForm,
     ResponseForm,
-    VersionedForm,
 )
 from escalations.models import Escalation
 from iro_service.http import AuthedHttpRequest
 from reviews.models import Review
 
+ACTION_PAGE = "escalations/escalation_action.html"
 
-def _actionable(request: AuthedHttpRequest, public_id: uuid.UUID, action: str) -> Escalation:
-    # escalation_for only finds escalations for users whose role may act on them.
-    return access.escalation_for(request.user, public_id, action=action, request=request)
+
+def _escalation_page(escalation: Escalation) -> str:
+    return reverse("escalations:detail", args=[escalation.public_id])
+
+
+def _about(escalation: Escalation, title: str) -> dict[str, object]:
+    """What a page acting on an escalation shows above its heading, and its way back."""
+    child = escalation.child
+    return {
+        "caption": f"Escalation for {child.full_name} ({child.child_ref})",
+        "back_url": _escalation_page(escalation),
+        "submit_label": title,
+    }
+
+
+def _as_saved(escalation: Escalation) -> Escalation:
+    """The escalation as saved now, for the form shown after a conflict."""
+    return Escalation.objects.select_related("child").get(pk=escalation.pk)
+
+
+def _not_now(
+    request: AuthedHttpRequest, escalation: Escalation, *, open_: bool
+) -> HttpResponse | None:
+    """Back to the escalation, saying why, from a page for an open (or closed) one it is not.
+
+    Only on opening the page: a POST goes on to the service, which refuses it with a message.
+    """
+    if request.method != "GET" or escalation.is_open == open_:
+        return None
+    messages.info(
+        request, "This escalation is closed" if open_ else "This escalation is already open"
+    )
+    return redirect(_escalation_page(escalation))
 
 
 @require_http_methods(["GET", "POST"])
 def escalation_raise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = child_for(request.user, public_id, action=Action.ESCALATION_RAISE, request=request)
-    if not access.can_raise(request.user):
-        record(
-            user=request.user,
-            action=Action.ESCALATION_RAISE,
-            child=child,
-            request=request,
-        )
-        raise Http404("No child found")
+    child = child_for(
+        request.user,
+        public_id,
+        action=Action.ESCALATION_RAISE,
+        request=request,
+        perm=access.ADD,
+    )
     review = _prompting_review(request, child)
-    form = EscalationRaiseForm(posted(request))
-    formset = AreaFormSet(posted(request), prefix="areas")
-    if request.method == "POST":
-        form_ok, formset_ok = form.is_valid(), formset.is_valid()
-        if form_ok and formset_ok:
-            areas = [services.AreaData(**row) for row in formset.filled()]  # type: ignore[attr-defined]
-            try:
-                escalation = services.escalation_raise(
-                    by=request.user, child=child, areas=areas, review=review, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Escalation raised")
-                return redirect("escalations:detail", public_id=escalation.public_id)
-    return render(
+    form = EscalationRaiseForm(posted(request), child=child)
+    return form_page(
         request,
-        "escalations/escalation_form.html",
-        {"form": form, "formset": formset, "child": child, "review": review},
+        form,
+        title="Raise an escalation",
+        save=lambda: services.escalation_raise(
+            by=request.user, child=child, review=review, areas=form.areas(), **form.escalation()
+        ),
+        success="Escalation raised",
+        then=_escalation_page,
+        template="escalations/escalation_form.html",
+        context={
+            "caption": f"{child.full_name} ({child.child_ref})",
+            "back_url": reverse("children:detail", args=[child.public_id]),
+            "submit_label": "Raise escalation",
+            "review": review,
+        },
     )
 
 
-def _prompting_review(request: AuthedHttpRequest, child: Any) -> Review | None:
+def _prompting_review(request: AuthedHttpRequest, child: Child) -> Review | None:
     """The child's review named in `?review=`, when the escalation is raised from a review."""
     try:
         review_id = uuid.UUID(request.GET.get("review", ""))
@@ -85,7 +107,7 @@ def _prompting_review(request: AuthedHttpRequest, child: Any) -> Review | None:
     return Review.objects.filter(public_id=review_id, child=child).first()
 
 
-@permission_required(access.VIEW_ALL, raise_exception=True)
+@role_required(access.VIEW_ALL)
 def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = EscalationFilterForm(request.GET or None)
@@ -94,6 +116,14 @@ def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
         access.escalations_visible_to(request.user), data, today=today
     )
     page = Paginator(escalations, settings.ESCALATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    record_reads(
+        user=request.user,
+        action=Action.ESCALATION_LIST,
+        # A child with two open escalations on the page is one child shown.
+        children=list({escalation.child_id: escalation.child for escalation in shown}.values()),
+        request=request,
+    )
     rows = [
         {
             "escalation": e,
@@ -102,7 +132,7 @@ def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
             "overall_due": e.overall_due,
             "overdue": e.is_overdue_on(today),
         }
-        for e in page.object_list
+        for e in shown
     ]
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(
@@ -140,152 +170,113 @@ def escalation_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpR
     )
 
 
-def _act(
-    request: AuthedHttpRequest,
-    public_id: uuid.UUID,
-    *,
-    action: str,
-    title: str,
-    make_form: Callable[..., VersionedForm],
-    run: Callable[[Escalation, VersionedForm], Any],
-    done: str,
-    needs_open: bool | None,
-) -> HttpResponse:
-    """Shared shape of the pages that change an escalation: form, service, conflict, redirect."""
-    escalation = _actionable(request, public_id, action)
-    if needs_open is not None and escalation.is_open != needs_open and request.method == "GET":
-        messages.info(
-            request,
-            "This escalation is closed" if needs_open else "This escalation is already open",
-        )
-        return redirect("escalations:detail", public_id=escalation.public_id)
-    form = make_form(posted(request), escalation=escalation)
-    context: dict[str, Any] = {"escalation": escalation, "child": escalation.child, "title": title}
-    status = 200
-    try:
-        saved = save_form(
-            request,
-            form,
-            lambda: run(escalation, form),
-            success=done,
-            then=reverse("escalations:detail", args=[escalation.public_id]),
-        )
-    except services.EscalationConflict as conflict:
-        fresh = Escalation.objects.select_related("child").get(pk=escalation.pk)
-        form = make_form(escalation=fresh)
-        context.update(escalation=fresh, conflict=str(conflict))
-        status = 409
-    else:
-        if saved:
-            return saved
-    context["form"] = form
-    return render(request, "escalations/escalation_action.html", context, status=status)
-
-
 @require_http_methods(["GET", "POST"])
 def escalation_respond(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    def run(escalation: Escalation, form: VersionedForm) -> Any:
-        data = form.cleaned_data
-        return services.escalation_record_response(
-            by=request.user,
-            escalation=escalation,
-            expected_version=data["version"],
-            on=data["on"],
-            responder_name=data["responder_name"],
-            responder_role=data["responder_role"],
-            text=data["text"],
-        )
-
-    return _act(
+    escalation = access.escalation_for(
+        request.user, public_id, action=Action.ESCALATION_RESPOND, request=request
+    )
+    if back := _not_now(request, escalation, open_=True):
+        return back
+    form = ResponseForm(posted(request), escalation=escalation)
+    title = "Record a response"
+    return form_page(
         request,
-        public_id,
-        action=Action.ESCALATION_RESPOND,
-        title="Record a response",
-        make_form=ResponseForm,
-        run=run,
-        done="Response recorded",
-        needs_open=True,
+        form,
+        title=title,
+        save=lambda: services.escalation_record_response(
+            by=request.user, escalation=escalation, **form.cleaned_data
+        ),
+        success="Response recorded",
+        then=_escalation_page(escalation),
+        refreshed=lambda: ResponseForm(escalation=_as_saved(escalation)),
+        template=ACTION_PAGE,
+        context=_about(escalation, title),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def escalation_move(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    def run(escalation: Escalation, form: VersionedForm) -> Any:
-        data = form.cleaned_data
-        return services.escalation_move(
+    escalation = access.escalation_for(
+        request.user, public_id, action=Action.ESCALATION_MOVE, request=request
+    )
+    if back := _not_now(request, escalation, open_=True):
+        return back
+    form = MoveForm(posted(request), escalation=escalation)
+    title = "Escalate to a later stage"
+    return form_page(
+        request,
+        form,
+        title=title,
+        save=lambda: services.escalation_move(
             by=request.user,
             escalation=escalation,
-            to_stage=data["to_stage"],
-            expected_stage=data["stage"],
-            expected_version=data["version"],
-            on=data["on"],
-            reason=data["reason"],
-        )
-
-    def make(*args: Any, escalation: Escalation) -> VersionedForm:
-        return MoveForm(*args, escalation=escalation)
-
-    response = _act(
-        request,
-        public_id,
-        action=Action.ESCALATION_MOVE,
-        title="Escalate to a later stage",
-        make_form=make,
-        run=run,
-        done="Escalation moved to a later stage",
-        needs_open=True,
+            expected_stage=form.cleaned_data["stage"],
+            version=form.cleaned_data["version"],
+            to_stage=form.cleaned_data["to_stage"],
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success="Escalation moved to a later stage",
+        then=_escalation_page(escalation),
+        refreshed=lambda: MoveForm(escalation=_as_saved(escalation)),
+        template=ACTION_PAGE,
+        context=_about(escalation, title),
     )
-    return response
 
 
 @require_http_methods(["GET", "POST"])
 def escalation_close(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    def make(*args: Any, escalation: Escalation) -> VersionedForm:
-        return CloseForm(*args, escalation=escalation, areas=list(escalation.areas.all()))
+    escalation = access.escalation_for(
+        request.user, public_id, action=Action.ESCALATION_CLOSE, request=request
+    )
+    if back := _not_now(request, escalation, open_=True):
+        return back
+    form = CloseForm(posted(request), escalation=escalation, areas=list(escalation.areas.all()))
+    title = "Resolve and close the escalation"
 
-    def run(escalation: Escalation, form: VersionedForm) -> Any:
-        assert isinstance(form, CloseForm)
-        data = form.cleaned_data
-        return services.escalation_close(
+    def refreshed() -> CloseForm:
+        saved = _as_saved(escalation)
+        return CloseForm(escalation=saved, areas=list(saved.areas.all()))
+
+    return form_page(
+        request,
+        form,
+        title=title,
+        save=lambda: services.escalation_close(
             by=request.user,
             escalation=escalation,
-            expected_version=data["version"],
-            closed_on=data["closed_on"],
-            outcome=data["outcome"],
+            version=form.cleaned_data["version"],
+            closed_on=form.cleaned_data["closed_on"],
+            outcome=form.cleaned_data["outcome"],
             area_outcomes=form.area_outcomes(),
-        )
-
-    return _act(
-        request,
-        public_id,
-        action=Action.ESCALATION_CLOSE,
-        title="Resolve and close the escalation",
-        make_form=make,
-        run=run,
-        done="Escalation closed",
-        needs_open=True,
+        ),
+        success="Escalation closed",
+        then=_escalation_page(escalation),
+        refreshed=refreshed,
+        template=ACTION_PAGE,
+        context=_about(escalation, title),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def escalation_reopen(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    def run(escalation: Escalation, form: VersionedForm) -> Any:
-        data = form.cleaned_data
-        return services.escalation_reopen(
-            by=request.user,
-            escalation=escalation,
-            expected_version=data["version"],
-            on=data["on"],
-            reason=data["reason"],
-        )
-
-    return _act(
+    escalation = access.escalation_for(
+        request.user, public_id, action=Action.ESCALATION_REOPEN, request=request
+    )
+    if back := _not_now(request, escalation, open_=False):
+        return back
+    form = ReopenForm(posted(request), escalation=escalation)
+    title = "Reopen the escalation"
+    return form_page(
         request,
-        public_id,
-        action=Action.ESCALATION_REOPEN,
-        title="Reopen the escalation",
-        make_form=ReopenForm,
-        run=run,
-        done="Escalation reopened",
-        needs_open=False,
+        form,
+        title=title,
+        save=lambda: services.escalation_reopen(
+            by=request.user, escalation=escalation, **form.cleaned_data
+        ),
+        success="Escalation reopened",
+        then=_escalation_page(escalation),
+        refreshed=lambda: ReopenForm(escalation=_as_saved(escalation)),
+        template=ACTION_PAGE,
+        context=_about(escalation, title),
     )

@@ -31,7 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
     if user.has_perm("children.view_allocated_children") or user.has_perm(
         "children.view_all_children"
     ):
-        items.append(("Independent Visitors", reverse("reviews:iv_list")))
+        items.append(("Independent Visitors", reverse("support:iv_list")))
     if user.has_perm("iro_service.manage_staff"):
         items.append(("Staff", reverse("staff:list")))
     path = request.path

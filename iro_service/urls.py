@@ -8,7 +8,8 @@ staff_patterns = (
     [
         path("", views.staff_list, name="list"),
         path("new/", views.staff_create, name="create"),
-        path("<uuid:public_id>/", views.staff_edit, name="edit"),
+        path("<uuid:public_id>/", views.staff_detail, name="detail"),
+        path("<uuid:public_id>/change/", views.staff_edit, name="edit"),
     ],
     "staff",
 )
@@ -26,5 +27,6 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("", include("children.urls")),
     path("", include("reviews.urls")),
+    path("", include("support.urls")),
     path("", include("escalations.urls")),
 ]

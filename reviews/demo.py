@@ -2,8 +2,7 @@
 
 Reviews follow reg. 33 with about 1% late (with reasons); participation, parents' views and
 social worker reports at the seed report's rates; RAG about 80% green, 18% amber, 2% red;
-about five oversight notes a child a year; in-contact plans, advocacy referrals and
-Independent Visitors. Deterministic for a seed and a `today`.
+about five oversight notes a child a year. Deterministic for a seed and a `today`.
 """
 
 import random
@@ -16,13 +15,7 @@ from children.models import Allocation, Child, Episode, PeriodOfCare
 from iro_service.models import User
 from reviews import rules
 from reviews.models import (
-    AdvocacyReferral,
-    ContactLog,
     Decision,
-    InContactPlan,
-    IndependentVisitor,
-    IvMatch,
-    IvReferral,
     OversightNote,
     RagRating,
     Review,
@@ -55,48 +48,6 @@ DECISIONS = [
     ("Refer for life story work", "Social worker"),
     ("Complete the pathway plan", "Personal adviser"),
 ]
-VOLUNTEER_NAMES = [
-    "Alison Hart",
-    "Ben Carter",
-    "Chloe Patel",
-    "Daniel Osei",
-    "Emma Walsh",
-    "Farah Begum",
-    "George Lewis",
-    "Hannah Shah",
-    "Isaac Brown",
-    "Jasmine Clarke",
-    "Kieran Doyle",
-    "Laura Evans",
-    "Mohammed Iqbal",
-    "Nadia Kowalski",
-    "Oliver Grant",
-    "Priya Mistry",
-    "Rachel Green",
-    "Samuel Okafor",
-    "Tara Singh",
-    "Usman Ali",
-    "Victoria Reid",
-    "William Hughes",
-    "Yasmin Hussain",
-    "Zoe Turner",
-    "Aaron Mills",
-    "Bethany Cole",
-    "Callum Price",
-    "Deborah Nash",
-    "Ellis Ward",
-    "Fatima Noor",
-    "Grace Kelly",
-    "Harjit Sandhu",
-    "Imogen Lowe",
-    "Jack Fraser",
-    "Karen Blake",
-    "Liam Ryan",
-    "Megan Ford",
-    "Nathan Bell",
-    "Olivia Marsh",
-    "Paul Dixon",
-]
 
 
 def _weighted(rng: random.Random, weights: dict) -> str:
@@ -111,7 +62,8 @@ def _participation(rng: random.Random, age: int) -> str:
     )
 
 
-def _format(day: date) -> str:
+def _meeting_format(day: date) -> str:
+    """How a review held on `day` met: virtual under the COVID-19 rules, then mostly in person."""
     if date(2020, 3, 23) <= day < date(2021, 7, 19):
         return "virtual"
     return "hybrid" if day.year >= 2022 and day.day % 3 == 0 else "in_person"
@@ -137,7 +89,7 @@ class _Iros:
 
 
 def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str, int]:
-    """Reviews, RAG ratings, oversight, in-contact plans, advocacy and IVs for the demo children."""
+    """Reviews, RAG ratings, decisions and oversight for the demo children."""
     rng = random.Random(seed * 7 + 3)
     iros = _Iros(created_by)
     children = {c.pk: c for c in Child.objects.only("pk", "date_of_birth")}
@@ -175,7 +127,7 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                             kind=due.kind.value,
                             due_date=due.due,
                             counted_from=due.counted_from,
-                            format=_format(when),
+                            format=_meeting_format(when),
                             scheduled_for=timezone.make_aware(datetime.combine(when, time(10, 0))),
                             **audit,
                         )
@@ -194,7 +146,7 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 held_on=day,
                 finalised_on=min(day + timedelta(days=rng.randint(0, 5)), today),
                 finalised_by_id=iro,
-                format=_format(day),
+                format=_meeting_format(day),
                 scheduled_for=timezone.make_aware(
                     datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14]), 0))
                 ),
@@ -301,127 +253,9 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
             )
     Decision.objects.bulk_create(decisions, batch_size=BATCH)
 
-    counts = _support(rng, today=today, iros=iros, audit=audit, children=children)
     return {
         "reviews": len(reviews),
         "ratings": len(rags),
         "oversight_notes": len(notes),
         "decisions": len(decisions),
-        **counts,
-    }
-
-
-def _support(
-    rng: random.Random, *, today: date, iros: _Iros, audit: dict, children: dict
-) -> dict[str, int]:
-    looked_after = list(
-        PeriodOfCare.objects.open().order_by("child_id").values_list("child_id", "start_date")
-    )
-    plans, contacts, referrals, volunteers, matches, waiting = [], [], [], [], [], []
-    for child_id, start in looked_after:
-        if children[child_id].age_on(today) >= 8 and rng.random() < 0.7:
-            agreed = max(start, today - timedelta(days=rng.randint(30, 300)))
-            plan = InContactPlan(
-                child_id=child_id,
-                agreed_on=agreed,
-                every_weeks=rng.choice([4, 6, 8, 12]),
-                methods=rng.sample(["face_to_face", "phone", "text", "video"], 2),
-                childs_words="Text me before my review and come to see me at home.",
-                **audit,
-            )
-            plans.append(plan)
-    InContactPlan.objects.bulk_create(plans, batch_size=BATCH)
-    for plan in plans:
-        day = plan.agreed_on + timedelta(weeks=plan.every_weeks)
-        while day < today:
-            contacts.append(
-                ContactLog(
-                    child_id=plan.child_id,
-                    plan_id=plan.pk,
-                    contacted_on=day,
-                    method=rng.choice(plan.methods),
-                    note="Caught up about school and home.",
-                    **audit,
-                )
-            )
-            day += timedelta(weeks=plan.every_weeks, days=rng.randint(-5, 5))
-    ContactLog.objects.bulk_create(contacts, batch_size=BATCH)
-
-    # Advocacy: about 86 referrals a year, to children in care at the time.
-    periods = list(PeriodOfCare.objects.values_list("child_id", "start_date", "end_date"))
-    for year_start in (date(today.year - k, 4, 1) for k in range(4, -1, -1)):
-        for _ in range(86):
-            day = year_start + timedelta(days=rng.randint(0, 364))
-            if day >= today:
-                continue
-            in_care = [c for c, s, e in periods if s <= day and (e is None or e >= day)]
-            if not in_care:
-                continue
-            outcome = (
-                rng.choice(["completed", "completed", "accepted", "declined"])
-                if day < today - timedelta(days=60)
-                else "pending"
-            )
-            referrals.append(
-                AdvocacyReferral(
-                    child_id=rng.choice(in_care),
-                    referred_on=day,
-                    organisation=rng.choice(["NYAS", "Coram Voice", "Barnardo's"]),
-                    reason=rng.choice(
-                        [
-                            "Wants support to put views at the review",
-                            "Did not take part in the last review",
-                            "Complaint about placement",
-                            "Wants to talk about family time",
-                        ]
-                    ),
-                    outcome=outcome,
-                    outcome_on=None
-                    if outcome == "pending"
-                    else day + timedelta(days=rng.randint(5, 40)),
-                    **audit,
-                )
-            )
-    AdvocacyReferral.objects.bulk_create(referrals, batch_size=BATCH)
-
-    # Independent Visitors: about 9 approved a year, 29 matches open at the end.
-    for n, name in enumerate(VOLUNTEER_NAMES):
-        approved = today - timedelta(days=40 * n + rng.randint(0, 30))
-        volunteers.append(
-            IndependentVisitor(
-                full_name=name,
-                checks_on=approved - timedelta(days=30),
-                approved_on=approved,
-                status="active" if n < 34 else "left",
-                **audit,
-            )
-        )
-    IndependentVisitor.objects.bulk_create(volunteers, batch_size=BATCH)
-    period_start = dict(looked_after)
-    eligible = [c for c, s in looked_after if 8 <= children[c].age_on(today) < 18]
-    rng.shuffle(eligible)
-    active = [v for v in volunteers if v.status == "active"]
-    for volunteer, child_id in zip(active[:29], eligible[:29], strict=False):
-        start = max(
-            volunteer.approved_on,
-            period_start[child_id],
-            today - timedelta(days=rng.randint(30, 700)),
-        )
-        matches.append(
-            IvMatch(child_id=child_id, visitor_id=volunteer.pk, started_on=start, **audit)
-        )
-    IvMatch.objects.bulk_create(matches, batch_size=BATCH)
-    for child_id in eligible[29:37]:
-        waiting.append(
-            IvReferral(
-                child_id=child_id, referred_on=today - timedelta(days=rng.randint(10, 200)), **audit
-            )
-        )
-    IvReferral.objects.bulk_create(waiting, batch_size=BATCH)
-    return {
-        "contact_plans": len(plans),
-        "contacts": len(contacts),
-        "advocacy_referrals": len(referrals),
-        "independent_visitors": len(volunteers),
-        "iv_matches": len(matches),
     }

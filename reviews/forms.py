@@ -1,6 +1,6 @@
 """Forms for scheduling, recording and finalising reviews, and for oversight notes."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Fieldset, Size, Submit
@@ -8,10 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from children.models import Child
-from core.forms import GovDateField, page_helper
+from core.dates import long_date
+from core.forms import BoundedTextField, GovDateField, VersionedForm, page_helper
+from core.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+from reviews import rules
 from reviews.models import (
     Chair,
     ConsultationBand,
+    Decision,
     DecisionStatus,
     LateReason,
     OversightKind,
@@ -22,9 +26,21 @@ from reviews.models import (
     ReviewFormat,
     YesNoNA,
 )
-from reviews.models.review import MONITORING_QUESTIONS
+from reviews.models.review import DECISION_MAX_LENGTH, MONITORING_QUESTIONS
 
 YES_NO = [("true", "Yes"), ("false", "No")]
+SHORT_TEXT_MAX_LENGTH = 300
+
+
+def _furthest_schedulable() -> date:
+    return rules.furthest_schedulable(timezone.localdate())
+
+
+def _line(*, what: str, label: str, max_length: int, **kwargs: Any) -> BoundedTextField:
+    """A one-line text input whose length error names what it holds."""
+    return BoundedTextField(
+        what=what, label=label, max_length=max_length, widget=forms.TextInput, **kwargs
+    )
 
 
 def _radios(choices: list, message: str, label: str, required: bool = True) -> forms.ChoiceField:
@@ -40,7 +56,9 @@ def _radios(choices: list, message: str, label: str, required: bool = True) -> f
 class ScheduleForm(forms.Form):
     """When and how a review will take place."""
 
-    date = GovDateField(what="the date of the review", label="Date of the review")
+    date = GovDateField(
+        what="the date of the review", label="Date of the review", latest=_furthest_schedulable
+    )
     start_time = forms.TimeField(
         label="Start time",
         help_text="For example, 10:30 or 14:00",
@@ -54,7 +72,9 @@ class ScheduleForm(forms.Form):
         "Select how the review will take place",
         "How will the review take place?",
     )
-    venue = forms.CharField(label="Venue or link (optional)", max_length=200, required=False)
+    venue = _line(
+        what="the venue or link", label="Venue or link (optional)", max_length=200, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,15 +92,18 @@ class ScheduleForm(forms.Form):
         return timezone.make_aware(datetime.combine(data["date"], data["start_time"] or time(10)))
 
 
-class RearrangeForm(ScheduleForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
+class RearrangeForm(VersionedForm, ScheduleForm):
+    """A new date and time for a review not yet held, and why it moved."""
+
+    reason = _line(
+        what="the reason",
         label="Why is the review being rearranged?",
-        max_length=300,
+        max_length=SHORT_TEXT_MAX_LENGTH,
         error_messages={"required": "Enter why the review is being rearranged"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": review.version})
         super().__init__(*args, **kwargs)
         self.fields.pop("format")
         self.fields.pop("venue")
@@ -93,15 +116,16 @@ class RearrangeForm(ScheduleForm):
         )
 
 
-class CancelForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
+class CancelForm(VersionedForm):
+    reason = _line(
+        what="the reason",
         label="Why is the review cancelled?",
-        max_length=300,
+        max_length=SHORT_TEXT_MAX_LENGTH,
         error_messages={"required": "Enter why the review is cancelled"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": review.version})
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field.text("reason"),
@@ -110,11 +134,12 @@ class CancelForm(forms.Form):
         )
 
 
-class RecordForm(forms.Form):
+class RecordForm(VersionedForm):
     """The IRO's record of a review held; saved as a draft until finalised."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    held_on = GovDateField(what="the date the review was held", label="Date held")
+    held_on = GovDateField(
+        what="the date the review was held", label="Date held", latest=timezone.localdate
+    )
     format = _radios(
         ReviewFormat.choices, "Select how the review took place", "How did the review take place?"
     )
@@ -148,8 +173,11 @@ class RecordForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=[("carer", "Carer"), ("iv", "Independent Visitor"), ("advocate", "Advocate")],
     )
-    other_attendees = forms.CharField(
-        label="Others who attended (optional)", max_length=300, required=False
+    other_attendees = _line(
+        what="others who attended",
+        label="Others who attended (optional)",
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        required=False,
     )
     consultation_papers = _radios(
         ConsultationBand.choices,
@@ -157,16 +185,22 @@ class RecordForm(forms.Form):
         "Consultation papers used",
         required=False,
     )
-    summary = forms.CharField(
-        label="Summary of the review (optional)", widget=forms.Textarea, required=False
+    summary = BoundedTextField(
+        what="the summary",
+        label="Summary of the review (optional)",
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
     )
     late_reason = forms.ChoiceField(
         label="If the review was late, why? (optional)",
         required=False,
         choices=[("", "Not late")] + LateReason.choices,
     )
-    late_reason_detail = forms.CharField(
-        label="More about why it was late (optional)", max_length=300, required=False
+    late_reason_detail = _line(
+        what="more about why it was late",
+        label="More about why it was late (optional)",
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        required=False,
     )
 
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
@@ -272,10 +306,9 @@ class RecordForm(forms.Form):
         }
 
 
-class FinaliseForm(forms.Form):
+class FinaliseForm(VersionedForm):
     """Finalise the record and set the RAG rating that decides the oversight until the next review."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     rating = forms.ChoiceField(
         label="RAG rating",
         widget=forms.RadioSelect,
@@ -289,11 +322,16 @@ class FinaliseForm(forms.Form):
             (Rating.GREEN, "Green: the plan is progressing (mid-way review between reviews)"),
         ],
     )
-    rating_reason = forms.CharField(
-        label="Why this rating? (optional)", widget=forms.Textarea, required=False
+    rating_reason = BoundedTextField(
+        what="why this rating",
+        label="Why this rating? (optional)",
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        rows=3,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": review.version})
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             "version",
@@ -303,27 +341,37 @@ class FinaliseForm(forms.Form):
         )
 
 
-class PreMeetingForm(forms.Form):
+class PreMeetingForm(VersionedForm):
     done_on = GovDateField(
         what="the date of the pre-meeting oversight",
         label="Date of the IRO's pre-meeting oversight",
+        latest=timezone.localdate,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"done_on": timezone.localdate()})
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": review.version,
+                "done_on": review.pre_meeting_done_on or timezone.localdate(),
+            },
+        )
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
-            Field("done_on"), Submit("submit", "Record pre-meeting oversight")
+            "version", Field("done_on"), Submit("submit", "Record pre-meeting oversight")
         )
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(
+    text = BoundedTextField(
+        what="the decision or recommendation",
         label="Decision or recommendation",
-        widget=forms.Textarea,
+        max_length=DECISION_MAX_LENGTH,
+        rows=3,
         error_messages={"required": "Enter the decision or recommendation"},
     )
-    owner = forms.CharField(
+    owner = _line(
+        what="who will do it",
         label="Who will do it?",
         max_length=150,
         help_text="For example, social worker, foster carer, IRO",
@@ -341,15 +389,27 @@ class DecisionForm(forms.Form):
         )
 
 
-class DecisionStatusForm(forms.Form):
+class DecisionStatusForm(VersionedForm):
     status = _radios(DecisionStatus.choices, "Select the status", "Status")
     completed_on = GovDateField(
-        what="the date it was done", label="Date done (if done)", required=False
+        what="the date it was done",
+        label="Date done (if done)",
+        required=False,
+        latest=timezone.localdate,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": decision.version,
+                "status": decision.status,
+                "completed_on": decision.completed_on,
+            },
+        )
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
+            "version",
             Field.radios("status", legend_size=Size.SMALL),
             Field("completed_on"),
             Submit("submit", "Update decision"),
@@ -359,16 +419,21 @@ class DecisionStatusForm(forms.Form):
 class RagFollowUpField(forms.ModelChoiceField):
     def label_from_instance(self, obj: RagRating) -> str:
         return (
-            f"{obj.get_rating_display()} rating of {obj.set_on:%-d %B %Y}: follow up between "
-            f"{obj.follow_up_from:%-d %B %Y} and {obj.follow_up_due:%-d %B %Y}"
+            f"{obj.get_rating_display()} rating of {long_date(obj.set_on)}: follow up between "
+            f"{long_date(obj.follow_up_from)} and {long_date(obj.follow_up_due)}"
         )
 
 
 class OversightNoteForm(forms.Form):
-    noted_on = GovDateField(what="the date of the oversight", label="Date")
+    noted_on = GovDateField(
+        what="the date of the oversight", label="Date", latest=timezone.localdate
+    )
     kind = _radios(OversightKind.choices, "Select the kind of oversight", "Kind of oversight")
-    text = forms.CharField(
-        label="Note", widget=forms.Textarea, error_messages={"required": "Enter the note"}
+    text = BoundedTextField(
+        what="the note",
+        label="Note",
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"required": "Enter the note"},
     )
     follow_up_of = RagFollowUpField(
         label="Is this the follow-up a RAG rating asked for? (optional)",

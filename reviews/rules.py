@@ -10,10 +10,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
 
+from core.dates import long_date
 from iro_service.working_days import add_working_days, subtract_working_days
 
 FIRST_REVIEW_WORKING_DAYS = 20
@@ -21,6 +22,7 @@ SECOND_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6
 NO_REVIEW_LEGAL_STATUSES = frozenset({"V3", "V4"})
 PRE_MEETING_OVERSIGHT_WORKING_DAYS = 2
+SCHEDULE_AHEAD_MONTHS = 12
 
 RED_FOLLOW_UP_WITHIN = timedelta(weeks=4)
 AMBER_FOLLOW_UP_FROM = timedelta(weeks=5)
@@ -30,10 +32,12 @@ GREEN_MIDWAY_MARGIN = timedelta(days=14)
 _REPORTING_YEAR_LABEL = re.compile(r"(\d{4})-(\d{2})")
 
 
-class ReviewKind(StrEnum):
-    FIRST = "first"
-    SECOND = "second"
-    LATER = "later"
+class ReviewKind(models.TextChoices):
+    """Which review of a period of care: the interval to it differs (CPPCR 2010, reg. 33)."""
+
+    FIRST = "first", "First review"
+    SECOND = "second", "Second review"
+    LATER = "later", "Later review"
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,6 @@ class ReviewDue:
     due: date
     counted_from: date
     reason: str
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def first_review_due(period_start: date) -> date:
@@ -77,7 +77,7 @@ def next_review_due(*, period_start: date, held_reviews: Sequence[date]) -> Revi
             counted_from=period_start,
             reason=(
                 f"First review: within {FIRST_REVIEW_WORKING_DAYS} working days of becoming "
-                f"looked after on {_long_date(period_start)}"
+                f"looked after on {long_date(period_start)}"
             ),
         )
     if len(held) == 1:
@@ -87,7 +87,7 @@ def next_review_due(*, period_start: date, held_reviews: Sequence[date]) -> Revi
             counted_from=held[0],
             reason=(
                 f"Second review: within {SECOND_REVIEW_MONTHS} months of the first review "
-                f"on {_long_date(held[0])}"
+                f"on {long_date(held[0])}"
             ),
         )
     return ReviewDue(
@@ -96,7 +96,7 @@ def next_review_due(*, period_start: date, held_reviews: Sequence[date]) -> Revi
         counted_from=held[-1],
         reason=(
             f"Later review: within {LATER_REVIEW_MONTHS} months of the previous review "
-            f"on {_long_date(held[-1])}"
+            f"on {long_date(held[-1])}"
         ),
     )
 
@@ -109,6 +109,13 @@ def is_in_time(*, held: date, due: date) -> bool:
 def reviews_required(legal_status: str) -> bool:
     """Short-break-only legal statuses V3 and V4 have no looked-after reviews (SSDA903 LS codes)."""
     return legal_status.strip().upper() not in NO_REVIEW_LEGAL_STATUSES
+
+
+def furthest_schedulable(today: date) -> date:
+    """The latest day a review can be booked for: 12 months ahead (local rule on reg. 33)."""
+    # Reg. 33 allows at most 6 months between reviews, so a date further ahead than a year
+    # is a typing error (31/12/9999, say), not a plan.
+    return today + relativedelta(months=SCHEDULE_AHEAD_MONTHS)
 
 
 def pre_meeting_oversight_due(review_date: date) -> date:
@@ -150,12 +157,6 @@ def quarter_of(day: date) -> tuple[date, date]:
     """Reporting quarter (Apr-Jun, Jul-Sep, Oct-Dec, Jan-Mar) containing `day` (SSDA903 year)."""
     start = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
     return start, start + relativedelta(months=3, days=-1)
-
-
-def reporting_year_of(day: date) -> str:
-    """Reporting year label such as "2020-21", 1 April to 31 March (SSDA903 collection year)."""
-    first = day.year if day.month >= 4 else day.year - 1
-    return f"{first}-{(first + 1) % 100:02d}"
 
 
 def reporting_year_bounds(label: str) -> tuple[date, date]:

@@ -1,15 +1,18 @@
 """Writes for reviews and oversight: each atomic, validated and audited with the child."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import Action, Kind
-from audit.writer import record
+from audit.writer import changes_between, record, snapshot
 from children.models import Allocation, Child, Episode, PeriodOfCare
-from core.conflicts import EditConflict
+from core.conflicts import lock
+from core.dates import long_date, not_in_future
 from iro_service.models import User
 from reviews import rules
 from reviews.models import (
@@ -42,16 +45,6 @@ RECORD_FIELDS = (
 )
 
 
-def _locked_review(review: Review, version: int | None = None) -> Review:
-    locked = Review.objects.select_for_update().select_related("child", "period").get(pk=review.pk)
-    if version is not None and locked.version != version:
-        raise EditConflict(
-            "Someone else saved this review while you were editing it. Your changes have not "
-            "been saved: the form now shows their version, so check it and make your changes again."
-        )
-    return locked
-
-
 def review_due(period: PeriodOfCare, *, before: Review | None = None) -> rules.ReviewDue:
     """When the next review of a period is due, from the reviews held in it (reg. 33)."""
     held = Review.objects.held().filter(period=period)
@@ -64,9 +57,27 @@ def _held_dates(reviews: "models.QuerySet[Review]") -> list[date]:
     return [day for day in reviews.values_list("held_on", flat=True) if day is not None]
 
 
+def _check_not_too_far_ahead(scheduled_for: datetime) -> None:
+    """Refuse a review booked beyond the furthest day a schedule can run to (reg. 33)."""
+    furthest = rules.furthest_schedulable(timezone.localdate())
+    if timezone.localdate(scheduled_for) > furthest:
+        raise ValidationError(
+            {
+                "scheduled_for": "The date of the review must be the same as or before "
+                f"{long_date(furthest)}"
+            }
+        )
+
+
 @transaction.atomic
 def review_schedule(
-    *, by: User, child: Child, scheduled_for: datetime, format: str, venue: str = ""
+    *,
+    by: User,
+    child: Child,
+    scheduled_for: datetime,
+    format: str,
+    venue: str = "",
+    request: HttpRequest | None = None,
 ) -> Review:
     """Schedule the child's next review, its reg. 33 due date counted from the reviews held."""
     Child.objects.select_for_update().get(pk=child.pk)
@@ -80,10 +91,11 @@ def review_schedule(
                 "scheduled_for": f"Children on legal status {episode.legal_status} (short breaks) have no LAC reviews"
             }
         )
-    if scheduled_for.date() < period.start_date:
+    if timezone.localdate(scheduled_for) < period.start_date:
         raise ValidationError(
             {"scheduled_for": "The review must be after the child became looked after"}
         )
+    _check_not_too_far_ahead(scheduled_for)
     due = review_due(period)
     allocation = Allocation.objects.open().filter(child=child).first()
     review = Review(
@@ -98,6 +110,8 @@ def review_schedule(
         venue=venue,
     )
     review.stamp(by)
+    # The one-open-review constraint is left to the database: a check in full_clean would
+    # be a second query that two people scheduling at once could both pass.
     review.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -108,88 +122,114 @@ def review_schedule(
                 "scheduled_for": "This child already has a review scheduled: rearrange that one instead"
             }
         ) from exc
-    record(user=by, kind=Kind.CHANGE, action=Action.REVIEW_SCHEDULE, child=child, obj=review)
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.REVIEW_SCHEDULE,
+        child=child,
+        obj=review,
+        request=request,
+    )
     return review
 
 
 @transaction.atomic
 def review_rearrange(
-    *, by: User, review: Review, version: int, scheduled_for: datetime, reason: str
+    *,
+    by: User,
+    review: Review,
+    version: int,
+    scheduled_for: datetime,
+    reason: str,
+    request: HttpRequest | None = None,
 ) -> Review:
     """Move a scheduled review to a new date and time, recording why."""
-    review = _locked_review(review, version)
+    review = lock(review, version=version, what="review")
     if review.status != ReviewStatus.SCHEDULED:
         raise ValidationError({"scheduled_for": "Only a review not yet held can be rearranged"})
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the review is being rearranged"})
-    previous = review.scheduled_for
+    if timezone.localdate(scheduled_for) < review.period.start_date:
+        raise ValidationError(
+            {"scheduled_for": "The review must be after the child became looked after"}
+        )
+    _check_not_too_far_ahead(scheduled_for)
+    before = snapshot(review)
     review.scheduled_for = scheduled_for
     review.rearranged_reason = reason
-    review.version += 1
-    review.stamp(by)
-    review.save()
+    review.save_by(by)
     record(
         user=by,
         kind=Kind.CHANGE,
         action=Action.REVIEW_REARRANGE,
         child=review.child,
         obj=review,
-        detail={
-            "from": previous.isoformat() if previous else None,
-            "to": scheduled_for.isoformat(),
-            "reason": reason,
-        },
+        changes=changes_between(before, review),
+        request=request,
     )
     return review
 
 
 @transaction.atomic
-def review_cancel(*, by: User, review: Review, version: int, reason: str) -> Review:
+def review_cancel(
+    *, by: User, review: Review, version: int, reason: str, request: HttpRequest | None = None
+) -> Review:
     """Cancel a review that will not take place, recording why; the record is kept."""
-    review = _locked_review(review, version)
-    if review.status == ReviewStatus.FINAL:
-        raise ValidationError({"reason": "A final review cannot be cancelled"})
+    review = lock(review, version=version, what="review")
+    if review.status in (ReviewStatus.FINAL, ReviewStatus.CANCELLED):
+        raise ValidationError(
+            {"reason": f"A {review.get_status_display().lower()} review cannot be cancelled"}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the review is cancelled"})
+    before = snapshot(review)
     review.status = ReviewStatus.CANCELLED
     review.cancelled_reason = reason
-    review.version += 1
-    review.stamp(by)
-    review.save()
+    review.save_by(by)
     record(
         user=by,
         kind=Kind.CHANGE,
         action=Action.REVIEW_CANCEL,
         child=review.child,
         obj=review,
-        detail={"reason": reason},
+        changes=changes_between(before, review),
+        request=request,
     )
     return review
 
 
 @transaction.atomic
-def review_pre_meeting_done(*, by: User, review: Review, done_on: date) -> Review:
+def review_pre_meeting_done(
+    *, by: User, review: Review, version: int, done_on: date, request: HttpRequest | None = None
+) -> Review:
     """Record that the IRO's pre-meeting oversight of the child's file happened."""
-    review = _locked_review(review)
+    review = lock(review, version=version, what="review")
+    not_in_future(done_on, field="done_on", what="The date of the pre-meeting oversight")
+    before = snapshot(review)
     review.pre_meeting_done_on = done_on
-    review.version += 1
-    review.stamp(by)
-    review.save()
+    review.save_by(by)
     record(
-        user=by, kind=Kind.CHANGE, action=Action.REVIEW_PRE_MEETING, child=review.child, obj=review
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.REVIEW_PRE_MEETING,
+        child=review.child,
+        obj=review,
+        changes=changes_between(before, review),
+        request=request,
     )
     return review
 
 
-def validate_record(review: Review, *, today: date) -> None:
+def validate_record(review: Review) -> None:
     """The record's rules: held within the period and not in the future; PN0 only under 4."""
+    not_in_future(review.held_on, field="held_on", what="The date held")
     errors: dict[str, str] = {}
     held = review.held_on
     if held:
-        if held > today:
-            errors["held_on"] = "The date held must be today or in the past"
-        elif held < review.period.start_date:
+        if held < review.period.start_date:
             errors["held_on"] = (
                 "The date held must be on or after the child became looked after on "
-                f"{review.period.start_date:%-d %B %Y}"
+                f"{long_date(review.period.start_date)}"
             )
         elif review.period.end_date and held > review.period.end_date:
             errors["held_on"] = "The date held must be before the child ceased to be looked after"
@@ -206,25 +246,38 @@ def validate_record(review: Review, *, today: date) -> None:
 
 
 @transaction.atomic
-def review_record(*, by: User, review: Review, version: int, data: dict) -> Review:
+def review_record(
+    *,
+    by: User,
+    review: Review,
+    version: int,
+    data: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> Review:
     """Save the review's record as a draft; the IRO finalises it separately."""
-    review = _locked_review(review, version)
+    review = lock(review, version=version, what="review")
     if review.status in (ReviewStatus.FINAL, ReviewStatus.CANCELLED):
         raise ValidationError(
             {
                 "held_on": f"This review is {review.get_status_display().lower()} and cannot be changed"
             }
         )
+    before = snapshot(review)
     for field in RECORD_FIELDS:
         if field in data:
             setattr(review, field, data[field])
-    validate_record(review, today=timezone.localdate())
+    validate_record(review)
     review.status = ReviewStatus.DRAFT if review.held_on else ReviewStatus.SCHEDULED
-    review.version += 1
-    review.stamp(by)
-    review.full_clean(validate_constraints=False)
-    review.save()
-    record(user=by, kind=Kind.CHANGE, action=Action.REVIEW_RECORD, child=review.child, obj=review)
+    review.save_by(by)
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.REVIEW_RECORD,
+        child=review.child,
+        obj=review,
+        changes=changes_between(before, review),
+        request=request,
+    )
     return review
 
 
@@ -240,12 +293,19 @@ REQUIRED_TO_FINALISE = {
 
 @transaction.atomic
 def review_finalise(
-    *, by: User, review: Review, version: int, rating: str, rating_reason: str = ""
+    *,
+    by: User,
+    review: Review,
+    version: int,
+    rating: str,
+    rating_reason: str = "",
+    request: HttpRequest | None = None,
 ) -> Review:
     """Finalise a held review and set the child's RAG rating with the follow-up it demands."""
-    review = _locked_review(review, version)
+    review = lock(review, version=version, what="review")
     if review.status != ReviewStatus.DRAFT:
         raise ValidationError({"rating": "Only a held review with a draft record can be finalised"})
+    before = snapshot(review)
     if review.held_on is not None:
         # The due date is recounted from the reviews actually held before this one.
         due = review_due(review.period, before=review)
@@ -259,19 +319,17 @@ def review_finalise(
         missing["sw_report_available"] = "Record whether the social worker's report was available"
     if review.is_late and not review.late_reason:
         missing["late_reason"] = (
-            f"The review was held after its due date of {review.due_date:%-d %B %Y}: "
+            f"The review was held after its due date of {long_date(review.due_date)}: "
             "record why it was late before finalising"
         )
     if missing:
         raise ValidationError(missing)
-    validate_record(review, today=timezone.localdate())
+    validate_record(review)
     today = timezone.localdate()
     review.status = ReviewStatus.FINAL
     review.finalised_on = today
     review.finalised_by = by
-    review.version += 1
-    review.stamp(by)
-    review.save()
+    review.save_by(by)
     next_due = rules.next_review_due(
         period_start=review.period.start_date,
         held_reviews=_held_dates(Review.objects.held().filter(period=review.period)),
@@ -299,33 +357,56 @@ def review_finalise(
         action=Action.REVIEW_FINALISE,
         child=review.child,
         obj=review,
+        changes=changes_between(before, review),
+        request=request,
         detail={"rating": rating, "late": review.is_late},
     )
     return review
 
 
 @transaction.atomic
-def decision_add(*, by: User, review: Review, text: str, owner: str, due_date: date) -> Decision:
+def decision_add(
+    *,
+    by: User,
+    review: Review,
+    text: str,
+    owner: str,
+    due_date: date,
+    request: HttpRequest | None = None,
+) -> Decision:
     """Add a decision or recommendation to a review."""
-    review = _locked_review(review)
+    review = lock(review)
     if review.status == ReviewStatus.CANCELLED:
         raise ValidationError({"text": "A cancelled review has no decisions"})
     decision = Decision(review=review, text=text, owner=owner, due_date=due_date)
     decision.save_by(by)
-    record(user=by, kind=Kind.CHANGE, action=Action.DECISION_ADD, child=review.child, obj=decision)
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.DECISION_ADD,
+        child=review.child,
+        obj=decision,
+        request=request,
+    )
     return decision
 
 
 @transaction.atomic
 def decision_set_status(
-    *, by: User, decision: Decision, status: str, completed_on: date | None
+    *,
+    by: User,
+    decision: Decision,
+    version: int,
+    status: str,
+    completed_on: date | None,
+    request: HttpRequest | None = None,
 ) -> Decision:
     """Track a decision to completion (done, or no longer needed)."""
-    decision = (
-        Decision.objects.select_for_update().select_related("review__child").get(pk=decision.pk)
-    )
+    decision = lock(decision, version=version, what="decision")
     if status != DecisionStatus.OPEN and completed_on is None:
         raise ValidationError({"completed_on": "Enter the date it was done"})
+    not_in_future(completed_on, field="completed_on", what="The date it was done")
+    before = snapshot(decision)
     decision.status = status
     decision.completed_on = completed_on if status != DecisionStatus.OPEN else None
     decision.save_by(by)
@@ -335,6 +416,8 @@ def decision_set_status(
         action=Action.DECISION_UPDATE,
         child=decision.review.child,
         obj=decision,
+        changes=changes_between(before, decision),
+        request=request,
     )
     return decision
 
@@ -348,10 +431,10 @@ def oversight_note_add(
     kind: str,
     text: str,
     follow_up_of: RagRating | None = None,
+    request: HttpRequest | None = None,
 ) -> OversightNote:
     """Record the IRO's oversight of the child's plan; it may complete a RAG follow-up."""
-    if noted_on > timezone.localdate():
-        raise ValidationError({"noted_on": "The date must be today or in the past"})
+    not_in_future(noted_on, field="noted_on", what="The date")
     if not child.was_looked_after_on(noted_on):
         raise ValidationError({"noted_on": "The child was not looked after on that date"})
     if follow_up_of is not None:
@@ -360,8 +443,9 @@ def oversight_note_add(
             raise ValidationError(
                 {
                     "noted_on": (
-                        f"A follow-up of the {follow_up_of.get_rating_display().lower()} rating must be dated "
-                        f"between {follow_up_of.follow_up_from:%-d %B %Y} and {follow_up_of.follow_up_due:%-d %B %Y}"
+                        f"A follow-up of the {follow_up_of.get_rating_display().lower()} rating "
+                        f"must be dated between {long_date(follow_up_of.follow_up_from)} "
+                        f"and {long_date(follow_up_of.follow_up_due)}"
                     )
                 }
             )
@@ -369,9 +453,18 @@ def oversight_note_add(
         child=child, author=by, noted_on=noted_on, kind=kind, text=text, follow_up_of=follow_up_of
     )
     note.save_by(by)
+    detail = {}
     if follow_up_of is not None and follow_up_of.followed_up_on is None:
         follow_up_of.followed_up_on = noted_on
-        follow_up_of.stamp(by)
-        follow_up_of.save(update_fields=["followed_up_on", "modified_by", "modified_at"])
-    record(user=by, kind=Kind.CHANGE, action=Action.OVERSIGHT_ADD, child=child, obj=note)
+        follow_up_of.save_by(by)
+        detail = {"followed_up": str(follow_up_of.public_id)}
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.OVERSIGHT_ADD,
+        child=child,
+        obj=note,
+        request=request,
+        detail=detail,
+    )
     return note

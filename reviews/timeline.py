@@ -1,10 +1,11 @@
-"""The child's timeline entries from reviews, RAG, oversight, contacts, advocacy and IVs."""
+"""The child's timeline entries from reviews, RAG ratings and oversight."""
 
 from collections.abc import Iterator
 
 from django.urls import reverse
 
 from children.models import Child
+from core.dates import long_date
 from core.timeline import TimelineEntry, timeline_source
 from reviews.models import ReviewStatus
 
@@ -32,7 +33,7 @@ def review_entries(child: Child) -> Iterator[TimelineEntry]:
                 review.held_on,
                 "review",
                 f"{review.get_kind_display()} held",
-                f"Due {review.due_date:%-d %B %Y}. {review.get_participation_display()}",
+                f"Due {long_date(review.due_date)}. {review.get_participation_display()}",
                 url,
                 "Late" if late else ("In time" if review.status == ReviewStatus.FINAL else "Draft"),
                 "red" if late else ("green" if review.status == ReviewStatus.FINAL else "grey"),
@@ -42,8 +43,8 @@ def review_entries(child: Child) -> Iterator[TimelineEntry]:
             rag.set_on,
             "rag",
             f"RAG rating set: {rag.get_rating_display()}",
-            f"Follow up between {rag.follow_up_from:%-d %B %Y} and {rag.follow_up_due:%-d %B %Y}"
-            + (f"; followed up {rag.followed_up_on:%-d %B %Y}" if rag.followed_up_on else ""),
+            f"Follow up between {long_date(rag.follow_up_from)} and {long_date(rag.follow_up_due)}"
+            + (f"; followed up {long_date(rag.followed_up_on)}" if rag.followed_up_on else ""),
             tag=rag.get_rating_display(),
             tag_colour=RAG_COLOURS[rag.rating],
             sort_key=(1,),
@@ -55,33 +56,6 @@ def review_entries(child: Child) -> Iterator[TimelineEntry]:
             note.get_kind_display(),
             f"{note.text[:200]} ({note.author})",
         )
-    for contact in child.contacts.order_by():
-        yield TimelineEntry(
-            contact.contacted_on,
-            "contact",
-            f"In contact: {contact.get_method_display()}",
-            contact.note[:200],
-        )
-    for referral in child.advocacy_referrals.order_by():
-        yield TimelineEntry(
-            referral.referred_on,
-            "advocacy",
-            f"Referred to advocacy ({referral.organisation})",
-            referral.reason[:200],
-            tag=referral.get_outcome_display(),
-            tag_colour="blue",
-        )
-    for match in child.iv_matches.select_related("visitor").order_by():
-        yield TimelineEntry(
-            match.started_on, "iv", f"Matched with Independent Visitor {match.visitor}"
-        )
-        if match.ended_on:
-            yield TimelineEntry(
-                match.ended_on,
-                "iv",
-                f"Independent Visitor match ended ({match.visitor})",
-                match.end_reason,
-            )
 
 
 @timeline_source

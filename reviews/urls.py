@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from reviews import views
 
@@ -17,5 +17,4 @@ urlpatterns = [
     path("reviews/<uuid:public_id>/pre-meeting/", views.review_pre_meeting, name="pre_meeting"),
     path("reviews/<uuid:public_id>/decisions/new/", views.decision_add, name="decision_add"),
     path("decisions/<uuid:public_id>/", views.decision_update, name="decision_update"),
-    path("", include("reviews.support_urls")),
 ]

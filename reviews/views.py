@@ -1,11 +1,8 @@
 """Pages for reviews, RAG ratings, oversight notes, the caseload and the child's timeline."""
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,11 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.models import Action
+from audit.writer import record_reads
 from children import access as child_access
 from children.models import Child
-from core.conflicts import EditConflict
+from core.access import role_required
+from core.dates import long_date
 from core.timeline import KINDS, child_timeline
-from core.views import posted, save_form
+from core.views import form_page, posted
 from iro_service.http import AuthedHttpRequest
 from reviews import access, selectors, services
 from reviews.forms import (
@@ -31,7 +30,9 @@ from reviews.forms import (
     RecordForm,
     ScheduleForm,
 )
-from reviews.models import Review, ReviewStatus
+from reviews.models import Decision, Review, ReviewStatus
+
+REVIEW_FORM = "reviews/review_form.html"
 
 CASELOAD_SORTS = [
     ("due", "Next review due"),
@@ -41,32 +42,51 @@ CASELOAD_SORTS = [
 ]
 
 
-def _form_page(
-    request: AuthedHttpRequest,
-    form: forms.Form,
-    title: str,
-    *,
-    child: Child,
-    review: Review | None = None,
-    conflict: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    context = {"form": form, "title": title, "child": child, "review": review, "conflict": conflict}
-    return render(request, "reviews/review_form.html", context, status=status)
-
-
 def _review_page(review: Review) -> str:
     return reverse("reviews:detail", args=[review.public_id])
 
 
-@permission_required(child_access.VIEW_ALLOCATED, raise_exception=True)
+def _about_child(child: Child) -> dict[str, Any]:
+    """What a form page about one child shows above its heading and links back to."""
+    return {
+        "caption": f"{child.full_name} ({child.child_ref})",
+        "back_url": reverse("children:detail", args=[child.public_id]),
+    }
+
+
+def _about_review(review: Review) -> dict[str, Any]:
+    """What a form page about one review shows above its heading and links back to."""
+    child = review.child
+    return {
+        "caption": f"{child.full_name} ({child.child_ref}): {review.get_kind_display().lower()}",
+        "back_url": _review_page(review),
+        "review": review,
+    }
+
+
+def _fresh(review: Review) -> Review:
+    return Review.objects.select_related("child", "period").get(pk=review.pk)
+
+
+@role_required(child_access.VIEW_ALLOCATED)
 def caseload(request: AuthedHttpRequest) -> HttpResponse:
     """The IRO's caseload with each child's next review due, RAG and last oversight, sortable."""
     sort = request.GET.get("sort", "due")
     children = child_access.children_visible_to(request.user).looked_after_now()
     rows = selectors.caseload_rows(children, today=timezone.localdate(), sort=sort)
+    record_reads(
+        user=request.user,
+        action=Action.CASELOAD_VIEW,
+        children=[row.child for row in rows],
+        request=request,
+    )
     context = {"rows": rows, "sort": sort, "sorts": CASELOAD_SORTS}
     return render(request, "reviews/caseload.html", context)
+
+
+def _scheduled(review: Review) -> str:
+    when = timezone.localtime(review.scheduled_for)
+    return f"Review scheduled for {long_date(when.date())} at {when:%H:%M}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,21 +95,23 @@ def review_schedule(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
         request.user, public_id, request=request, action=Action.REVIEW_SCHEDULE
     )
     form = ScheduleForm(posted(request))
-    done = save_form(
+    return form_page(
         request,
         form,
-        lambda: services.review_schedule(
+        title="Schedule a review",
+        save=lambda: services.review_schedule(
             by=request.user,
+            request=request,
             child=child,
             scheduled_for=form.scheduled_for,
             format=form.cleaned_data["format"],
             venue=form.cleaned_data["venue"],
         ),
-        success=lambda review: f"Review scheduled for {review.scheduled_for:%-d %B %Y at %H:%M}",
+        success=_scheduled,
         then=_review_page,
+        context=_about_child(child),
         aliases={"scheduled_for": "date"},
     )
-    return done or _form_page(request, form, "Schedule a review", child=child)
 
 
 def review_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -108,114 +130,106 @@ def review_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     return render(request, "reviews/review_detail.html", context)
 
 
-def _versioned_change(
-    request: AuthedHttpRequest,
-    public_id: uuid.UUID,
-    *,
-    action: str,
-    form_class: type[forms.Form],
-    title: str,
-    change: Callable[[Review, Any], object],
-    success: str,
-    form_kwargs: Callable[[Review], dict[str, Any]] = lambda review: {},
-) -> HttpResponse:
-    """A change to a review carrying the version the user read: a stale version is a conflict."""
-    review = access.review_for(
-        request.user, public_id, action=action, request=request, change=True
-    )
-    form = form_class(posted(request), initial={"version": review.version}, **form_kwargs(review))
-    try:
-        done = save_form(
-            request, form, lambda: change(review, form), success=success, then=_review_page(review)
-        )
-    except EditConflict as conflict:
-        fresh = Review.objects.get(pk=review.pk)
-        initial = RecordForm.initial_from(fresh) if form_class is RecordForm else {}
-        form = form_class(initial={**initial, "version": fresh.version}, **form_kwargs(fresh))
-        return _form_page(
-            request,
-            form,
-            title,
-            child=review.child,
-            review=fresh,
-            conflict=str(conflict),
-            status=409,
-        )
-    return done or _form_page(request, form, title, child=review.child, review=review)
-
-
 @require_http_methods(["GET", "POST"])
 def review_record(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _versioned_change(
+    review = access.review_for(
+        request.user, public_id, action=Action.REVIEW_RECORD, request=request, change=True
+    )
+    form = RecordForm(posted(request), review=review)
+    return form_page(
         request,
-        public_id,
-        action=Action.REVIEW_RECORD,
-        form_class=RecordForm,
+        form,
         title="Record the review",
-        change=lambda review, form: services.review_record(
+        save=lambda: services.review_record(
             by=request.user,
+            request=request,
             review=review,
             version=form.cleaned_data["version"],
             data=form.record_data(),
         ),
         success="Draft record saved",
-        form_kwargs=lambda review: {"review": review},
+        then=_review_page,
+        refreshed=lambda: RecordForm(review=_fresh(review)),
+        template=REVIEW_FORM,
+        context=_about_review(review),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_finalise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _versioned_change(
+    review = access.review_for(
+        request.user, public_id, action=Action.REVIEW_FINALISE, request=request, change=True
+    )
+    form = FinaliseForm(posted(request), review=review)
+    return form_page(
         request,
-        public_id,
-        action=Action.REVIEW_FINALISE,
-        form_class=FinaliseForm,
+        form,
         title="Finalise the review and set the RAG rating",
-        change=lambda review, form: services.review_finalise(
+        save=lambda: services.review_finalise(
             by=request.user,
+            request=request,
             review=review,
             version=form.cleaned_data["version"],
             rating=form.cleaned_data["rating"],
             rating_reason=form.cleaned_data["rating_reason"],
         ),
         success="Review finalised and RAG rating set",
+        then=_review_page,
+        refreshed=lambda: FinaliseForm(review=_fresh(review)),
+        template=REVIEW_FORM,
+        context=_about_review(review),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_rearrange(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _versioned_change(
+    review = access.review_for(
+        request.user, public_id, action=Action.REVIEW_REARRANGE, request=request, change=True
+    )
+    form = RearrangeForm(posted(request), review=review)
+    return form_page(
         request,
-        public_id,
-        action=Action.REVIEW_REARRANGE,
-        form_class=RearrangeForm,
+        form,
         title="Rearrange the review",
-        change=lambda review, form: services.review_rearrange(
+        save=lambda: services.review_rearrange(
             by=request.user,
+            request=request,
             review=review,
             version=form.cleaned_data["version"],
             scheduled_for=form.scheduled_for,
             reason=form.cleaned_data["reason"],
         ),
         success="Review rearranged",
+        then=_review_page,
+        refreshed=lambda: RearrangeForm(review=_fresh(review)),
+        template=REVIEW_FORM,
+        context=_about_review(review),
+        aliases={"scheduled_for": "date"},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_cancel(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _versioned_change(
+    review = access.review_for(
+        request.user, public_id, action=Action.REVIEW_CANCEL, request=request, change=True
+    )
+    form = CancelForm(posted(request), review=review)
+    return form_page(
         request,
-        public_id,
-        action=Action.REVIEW_CANCEL,
-        form_class=CancelForm,
+        form,
         title="Cancel the review",
-        change=lambda review, form: services.review_cancel(
+        save=lambda: services.review_cancel(
             by=request.user,
+            request=request,
             review=review,
             version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
         ),
         success="Review cancelled",
+        then=_review_page,
+        refreshed=lambda: CancelForm(review=_fresh(review)),
+        template=REVIEW_FORM,
+        context=_about_review(review),
     )
 
 
@@ -224,18 +238,24 @@ def review_pre_meeting(request: AuthedHttpRequest, public_id: uuid.UUID) -> Http
     review = access.review_for(
         request.user, public_id, action=Action.REVIEW_PRE_MEETING, request=request, change=True
     )
-    form = PreMeetingForm(posted(request))
-    done = save_form(
+    form = PreMeetingForm(posted(request), review=review)
+    return form_page(
         request,
         form,
-        lambda: services.review_pre_meeting_done(
-            by=request.user, review=review, done_on=form.cleaned_data["done_on"]
+        title="Record the pre-meeting oversight",
+        save=lambda: services.review_pre_meeting_done(
+            by=request.user,
+            request=request,
+            review=review,
+            version=form.cleaned_data["version"],
+            done_on=form.cleaned_data["done_on"],
         ),
         success="Pre-meeting oversight recorded",
-        then=_review_page(review),
+        then=_review_page,
+        refreshed=lambda: PreMeetingForm(review=_fresh(review)),
+        template=REVIEW_FORM,
+        context=_about_review(review),
     )
-    title = "Record the pre-meeting oversight"
-    return done or _form_page(request, form, title, child=review.child, review=review)
 
 
 @require_http_methods(["GET", "POST"])
@@ -244,34 +264,42 @@ def decision_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
         request.user, public_id, action=Action.DECISION_ADD, request=request, change=True
     )
     form = DecisionForm(posted(request))
-    done = save_form(
+    return form_page(
         request,
         form,
-        lambda: services.decision_add(by=request.user, review=review, **form.cleaned_data),
+        title="Add a decision or recommendation",
+        save=lambda: services.decision_add(
+            by=request.user, review=review, request=request, **form.cleaned_data
+        ),
         success="Decision added",
         then=_review_page(review),
+        template=REVIEW_FORM,
+        context=_about_review(review),
     )
-    title = "Add a decision or recommendation"
-    return done or _form_page(request, form, title, child=review.child, review=review)
 
 
 @require_http_methods(["GET", "POST"])
 def decision_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     decision = access.decision_for(request.user, public_id, request=request)
-    review = decision.review
-    initial = {"status": decision.status, "completed_on": decision.completed_on}
-    form = DecisionStatusForm(posted(request), initial=initial)
-    done = save_form(
+    form = DecisionStatusForm(posted(request), decision=decision)
+    return form_page(
         request,
         form,
-        lambda: services.decision_set_status(
-            by=request.user, decision=decision, **form.cleaned_data
+        title=f"Update: {decision.text[:60]}",
+        save=lambda: services.decision_set_status(
+            by=request.user,
+            request=request,
+            decision=decision,
+            version=form.cleaned_data["version"],
+            status=form.cleaned_data["status"],
+            completed_on=form.cleaned_data["completed_on"],
         ),
         success="Decision updated",
-        then=_review_page(review),
+        then=_review_page(decision.review),
+        refreshed=lambda: DecisionStatusForm(decision=Decision.objects.get(pk=decision.pk)),
+        template=REVIEW_FORM,
+        context=_about_review(decision.review),
     )
-    title = f"Update: {decision.text[:60]}"
-    return done or _form_page(request, form, title, child=review.child, review=review)
 
 
 @require_http_methods(["GET", "POST"])
@@ -280,18 +308,23 @@ def oversight_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
         request.user, public_id, request=request, action=Action.OVERSIGHT_ADD
     )
     form = OversightNoteForm(posted(request), child=child)
-    done = save_form(
+    return form_page(
         request,
         form,
-        lambda: services.oversight_note_add(by=request.user, child=child, **form.cleaned_data),
+        title="Record oversight",
+        save=lambda: services.oversight_note_add(
+            by=request.user, child=child, request=request, **form.cleaned_data
+        ),
         success="Oversight note saved",
         then=reverse("children:detail", args=[child.public_id]),
+        context=_about_child(child),
     )
-    return done or _form_page(request, form, "Record oversight", child=child)
 
 
 def timeline(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    child = child_access.child_for(request.user, public_id, action=Action.TIMELINE_VIEW, request=request)
+    child = child_access.child_for(
+        request.user, public_id, action=Action.TIMELINE_VIEW, request=request
+    )
     chosen = {kind for kind in request.GET.getlist("kind") if kind in KINDS}
     context = {
         "child": child,

@@ -1,67 +1,214 @@
-"""A guard over every URL the app serves, so a new page cannot forget sign-in or access checks."""
+"""A guard over every URL the app serves, walked with real records, so no page forgets a check.
+
+Every pattern is requested, GET and POST, by people who must not reach it: an anonymous
+visitor (sent to sign in), an IRO with records from another IRO's caseload, and an admin
+(who reads no case record). Each refusal must be a 403 or 404 and leave a refusal row in
+the audit trail. Then every page that shows a child's data is opened by someone entitled
+to it, and must leave a read row naming the child.
+"""
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 
 import pytest
+import time_machine
+from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audit.models import AuditEvent, Kind
+from children.models import Child
+from iro_service.models import User
+from reviews.models import Decision
+from tests import factories
 from tests.conftest import client_for
+from tests.escalations.conftest import make_escalation
 
-PUBLIC = {"login"}
-ADMIN_PAGES = {"staff:list", "staff:create", "staff:edit", "home"}
+TODAY = date(2024, 6, 3)
+PUBLIC = {"login", "logout"}
+# Pages an IRO may open that hold no other IRO's child: refusing them would be wrong.
+OPEN_TO_EVERY_IRO = {"home", "reviews:caseload", "support:iv_list"}
 
 
-def named_urls() -> list[tuple[str, tuple[str, ...]]]:
-    """Every named URL with the names of its arguments."""
-    found: set[tuple[str, tuple[str, ...]]] = set()
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    args: tuple[str, ...]
 
-    def walk(patterns: list, namespace: str) -> None:
+    @property
+    def first_segment(self) -> str:
+        return self.route.split("/", 1)[0]
+
+
+def every_route() -> list[Route]:
+    """Every named URL pattern, with its route text and argument names."""
+    found: dict[str, Route] = {}
+
+    def walk(patterns: list, namespace: str, prefix: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(
                     pattern.url_patterns,
                     f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace,
+                    prefix + str(pattern.pattern),
                 )
             elif isinstance(pattern, URLPattern) and pattern.name:
-                found.add((f"{namespace}{pattern.name}", tuple(pattern.pattern.converters)))
+                name = f"{namespace}{pattern.name}"
+                found[name] = Route(
+                    name, prefix + str(pattern.pattern), tuple(pattern.pattern.converters)
+                )
 
-    walk(get_resolver().url_patterns, "")
-    return sorted(found)
-
-
-URLS = named_urls()
-
-
-def url_for(name: str, args: tuple[str, ...]) -> str:
-    return reverse(name, kwargs={arg: uuid.uuid4() for arg in args})
+    walk(get_resolver().url_patterns, "", "")
+    return sorted(found.values(), key=lambda route: route.name)
 
 
-def test_the_guard_sees_the_apps_urls() -> None:
-    names = {name for name, _ in URLS}
-    assert {"children:detail", "reviews:record", "escalations:move", "reviews:iv_match"} <= names
+ROUTES = every_route()
+GUARDED = [route for route in ROUTES if route.name not in PUBLIC]
+
+# The record each route's <uuid:public_id> names, by the route's first path segment.
+OBJECT_FOR_SEGMENT = {
+    "children": "child",
+    "reviews": "review",
+    "decisions": "decision",
+    "escalations": "escalation",
+    "advocacy": "referral",
+    "iv-matches": "match",
+    "independent-visitors": "visitor",
+    "staff": "member",
+}
+# Records that belong to a child: not yours must answer exactly like does not exist.
+CHILD_RECORDS = {"child", "review", "decision", "escalation", "referral", "match"}
 
 
-@pytest.mark.parametrize(
-    ("name", "args"), [u for u in URLS if u[0] not in PUBLIC and u[0] != "logout"]
-)
-def test_every_url_sends_an_anonymous_visitor_to_sign_in(
-    db, name: str, args: tuple[str, ...]
-) -> None:
-    response = client_for(None).get(url_for(name, args))
+def object_kind(route: Route) -> str | None:
+    return OBJECT_FOR_SEGMENT[route.first_segment] if route.args else None
+
+
+@pytest.fixture
+def world(ian: User, ians_child: Child, mona: User) -> dict[str, models.Model]:
+    """A record of every kind on Ian's caseload, as a real service would hold them."""
+    with time_machine.travel(TODAY, tick=False):
+        review = factories.held_review(ians_child, held_on=date(2023, 4, 28), status="draft")
+        decision = Decision.objects.create(
+            review=review, text="Arrange a dentist visit", owner="Social worker", due_date=TODAY
+        )
+        match = factories.IvMatchFactory(child=ians_child)
+        waiting = factories.looked_after_child(first_name="Una", last_name="Waiting")
+        factories.IvReferralFactory(child=waiting)
+        return {
+            "child": ians_child,
+            "review": review,
+            "decision": decision,
+            "escalation": make_escalation(child=ians_child, by=ian),
+            "referral": factories.AdvocacyReferralFactory(child=ians_child),
+            "match": match,
+            "visitor": match.visitor,
+            "member": mona,
+            "plan": factories.ContactPlanFactory(child=ians_child),
+            "unallocated": waiting,
+        }
+
+
+def url_of(route: Route, world: dict[str, models.Model] | None) -> str:
+    """The route's URL for the world's record of its kind, or for a record that never was."""
+    kind = object_kind(route)
+    if kind is None:
+        return reverse(route.name)
+    public_id = world[kind].public_id if world is not None else uuid.uuid4()  # type: ignore[attr-defined]
+    return reverse(route.name, kwargs={route.args[0]: public_id})
+
+
+def refusals(user: User) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(user=user, kind=Kind.REFUSAL)
+
+
+def test_the_guard_knows_the_record_behind_every_route() -> None:
+    names = {route.name for route in ROUTES}
+    assert {"children:detail", "reviews:record", "escalations:move", "support:iv_match"} <= names
+    unmapped = [r.route for r in ROUTES if r.args and r.first_segment not in OBJECT_FOR_SEGMENT]
+    assert unmapped == []
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("route", GUARDED, ids=lambda route: route.name)
+def test_every_url_sends_an_anonymous_visitor_to_sign_in(db, route: Route, method: str) -> None:
+    response = getattr(client_for(None), method)(url_of(route, None))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize(
-    ("name", "args"), [u for u in URLS if u[0] not in PUBLIC | ADMIN_PAGES | {"logout"}]
+    "route", [r for r in GUARDED if r.name not in OPEN_TO_EVERY_IRO], ids=lambda r: r.name
 )
-def test_an_admin_reaches_no_case_page(ada, name: str, args: tuple[str, ...]) -> None:
-    assert client_for(ada).get(url_for(name, args)).status_code in (403, 404)
-
-
-@pytest.mark.parametrize(("name", "args"), [u for u in URLS if u[1]])
-def test_a_record_that_does_not_exist_is_a_404_for_every_role(
-    ivy, mona, name: str, args: tuple[str, ...]
+@time_machine.travel(TODAY, tick=False)
+def test_an_iro_reaches_nothing_of_another_iros_caseload_and_each_refusal_is_audited(
+    ivy: User, world: dict[str, models.Model], route: Route, method: str
 ) -> None:
-    for user in (ivy, mona):
-        assert client_for(user).get(url_for(name, args)).status_code in (403, 404)
+    response = getattr(client_for(ivy), method)(url_of(route, world))
+    refused = refusals(ivy)
+    if object_kind(route) in CHILD_RECORDS and response.status_code != 403:
+        assert response.status_code == 404
+        assert refused.filter(child=world["child"]).count() == 1
+    else:
+        # A page the IRO's role may not open is refused before any record is looked up.
+        assert response.status_code in (403, 404)
+        assert refused.count() == 1
+    assert refused.get().path == url_of(route, world)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize(
+    "route",
+    [r for r in GUARDED if not r.name.startswith("staff:") and r.name != "home"],
+    ids=lambda r: r.name,
+)
+@time_machine.travel(TODAY, tick=False)
+def test_an_admin_reaches_no_case_page_and_each_refusal_is_audited(
+    ada: User, world: dict[str, models.Model], route: Route, method: str
+) -> None:
+    response = getattr(client_for(ada), method)(url_of(route, world))
+    assert response.status_code in (403, 404)
+    assert refusals(ada).count() == 1
+
+
+@pytest.mark.parametrize("route", [r for r in GUARDED if r.args], ids=lambda r: r.name)
+def test_a_record_that_does_not_exist_is_a_404_for_every_role_that_may_open_the_page(
+    ivy: User, mona: User, ada: User, route: Route
+) -> None:
+    users = (ada,) if route.name.startswith("staff:") else (ivy, mona)
+    answers = {user.email: client_for(user).get(url_of(route, None)).status_code for user in users}
+    # A role without the page's permission is refused (403) before anything is looked up.
+    assert set(answers.values()) <= {403, 404}
+    assert 404 in answers.values()
+
+
+# Pages that show a child's data, the person entitled to open them, and the child they show.
+LIST_PAGES = {
+    "reviews:caseload": ("ian", "child"),
+    "children:list": ("mona", "child"),
+    "children:unallocated": ("mona", "unallocated"),
+    "escalations:list": ("mona", "child"),
+    "support:iv_list": ("mona", "unallocated"),
+    "support:iv_edit": ("mona", "child"),
+}
+CHILD_PAGES = [
+    route for route in GUARDED if object_kind(route) in CHILD_RECORDS or route.name in LIST_PAGES
+]
+MANAGER_ONLY = {"children:allocate", "children:archive"}
+
+
+@pytest.mark.parametrize("route", CHILD_PAGES, ids=lambda route: route.name)
+@time_machine.travel(TODAY, tick=False)
+def test_every_page_that_shows_a_childs_data_writes_a_read_row_naming_the_child(
+    ian: User, mona: User, world: dict[str, models.Model], route: Route
+) -> None:
+    who, shown = LIST_PAGES.get(
+        route.name, ("mona" if route.name in MANAGER_ONLY else "ian", "child")
+    )
+    user = {"ian": ian, "mona": mona}[who]
+    response = client_for(user).get(url_of(route, world))
+    assert response.status_code in (200, 302)
+    reads = AuditEvent.objects.filter(user=user, kind=Kind.READ, child=world[shown])
+    assert reads.filter(path=url_of(route, world), method="GET").exists()

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "audit",
     "children",
     "reviews",
+    "support",
     "escalations",
 ]
 

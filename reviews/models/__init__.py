@@ -13,31 +13,12 @@ from reviews.models.review import (
     ReviewStatus,
     YesNoNA,
 )
-from reviews.models.support import (
-    AdvocacyOutcome,
-    AdvocacyReferral,
-    ContactLog,
-    ContactMethod,
-    InContactPlan,
-    IndependentVisitor,
-    IvMatch,
-    IvReferral,
-    VisitorStatus,
-)
 
 __all__ = [
-    "AdvocacyOutcome",
-    "AdvocacyReferral",
     "Chair",
     "ConsultationBand",
-    "ContactLog",
-    "ContactMethod",
     "Decision",
     "DecisionStatus",
-    "InContactPlan",
-    "IndependentVisitor",
-    "IvMatch",
-    "IvReferral",
     "LateReason",
     "OversightKind",
     "OversightNote",
@@ -47,6 +28,5 @@ __all__ = [
     "Review",
     "ReviewFormat",
     "ReviewStatus",
-    "VisitorStatus",
     "YesNoNA",
 ]

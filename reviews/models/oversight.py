@@ -1,13 +1,11 @@
 """The IRO's oversight between reviews: RAG ratings and oversight notes (IRO Handbook 2010, ch. 3)."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from children.models import Child
-from core.models import Record
+from core.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, BoundedTextField, ChildDates, Record
 
 
 class Rating(models.TextChoices):
@@ -16,8 +14,10 @@ class Rating(models.TextChoices):
     GREEN = "green", "Green"
 
 
-class RagRating(Record):
+class RagRating(Record, ChildDates):
     """A RAG rating set after a review, and the follow-up it demands (local practice)."""
+
+    CHILD_DATE_FIELDS = ("set_on", "followed_up_on")
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="rag_ratings")
     review = models.OneToOneField(
@@ -29,7 +29,7 @@ class RagRating(Record):
     follow_up_from = models.DateField()
     follow_up_due = models.DateField()
     followed_up_on = models.DateField(null=True, blank=True)
-    reason = models.TextField("Why this rating", blank=True)
+    reason = BoundedTextField("Why this rating", max_length=REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["-set_on", "-created_at"]
@@ -55,14 +55,16 @@ class OversightKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OversightNote(Record):
+class OversightNote(Record, ChildDates):
     """A dated entry of the IRO's oversight of the child's plan: the IRO's footprint."""
+
+    CHILD_DATE_FIELDS = ("noted_on",)
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="oversight_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     noted_on = models.DateField("Date")
     kind = models.CharField(max_length=20, choices=OversightKind.choices)
-    text = models.TextField("Note")
+    text = BoundedTextField("Note", max_length=NOTE_MAX_LENGTH)
     follow_up_of = models.ForeignKey(
         RagRating,
         on_delete=models.PROTECT,

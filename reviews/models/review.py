@@ -1,7 +1,6 @@
 """A child's statutory review (reg. 33, Care Planning, Placement and Case Review (England)
 Regulations 2010) and the decisions it makes."""
 
-import uuid
 from datetime import date
 
 from django.conf import settings
@@ -9,8 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from children.models import Child, PeriodOfCare
-from core.models import Record
+from core.models import NOTE_MAX_LENGTH, BoundedTextField, ChildDates, Record
 from reviews import rules
+from reviews.rules import ReviewKind
 
 
 class ReviewStatus(models.TextChoices):
@@ -18,12 +18,6 @@ class ReviewStatus(models.TextChoices):
     DRAFT = "draft", "Draft record"
     FINAL = "final", "Final"
     CANCELLED = "cancelled", "Cancelled"
-
-
-class ReviewKind(models.TextChoices):
-    FIRST = "first", "First review"
-    SECOND = "second", "Second review"
-    LATER = "later", "Later review"
 
 
 class ReviewFormat(models.TextChoices):
@@ -96,12 +90,11 @@ class ReviewQuerySet(models.QuerySet["Review"]):
     def final(self) -> "ReviewQuerySet":
         return self.filter(status=ReviewStatus.FINAL)
 
-    def not_cancelled(self) -> "ReviewQuerySet":
-        return self.exclude(status=ReviewStatus.CANCELLED)
 
-
-class Review(Record):
+class Review(Record, ChildDates):
     """One statutory review of a child's care plan, from scheduling to the final record."""
+
+    CHILD_DATE_FIELDS = ("held_on", "pre_meeting_done_on")
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
     period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="reviews")
@@ -149,7 +142,7 @@ class Review(Record):
         max_length=8, choices=ConsultationBand.choices, blank=True
     )
     monitoring = models.JSONField(default=dict, blank=True)
-    summary = models.TextField("Summary of the review", blank=True)
+    summary = BoundedTextField("Summary of the review", max_length=NOTE_MAX_LENGTH, blank=True)
     late_reason = models.CharField(max_length=15, choices=LateReason.choices, blank=True)
     late_reason_detail = models.CharField(max_length=300, blank=True)
 
@@ -218,6 +211,9 @@ class Review(Record):
         ]
 
 
+DECISION_MAX_LENGTH = 2_000
+
+
 class DecisionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
@@ -228,7 +224,7 @@ class Decision(Record):
     """A decision or recommendation of a review, with who must act and by when."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="decisions")
-    text = models.TextField("Decision or recommendation")
+    text = BoundedTextField("Decision or recommendation", max_length=DECISION_MAX_LENGTH)
     owner = models.CharField("Who will do it", max_length=150)
     due_date = models.DateField("To be done by")
     status = models.CharField(

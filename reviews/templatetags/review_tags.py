@@ -1,4 +1,4 @@
-"""The reviews, oversight and support panels on the child's page."""
+"""The reviews and oversight panel on the child's page."""
 
 from typing import Any
 
@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from children import access
 from reviews import selectors
-from reviews.support_selectors import support_summary
 
 register = template.Library()
 
@@ -23,14 +22,4 @@ def child_reviews_panel(child: Any, user: Any) -> dict[str, Any]:
         "oversight": selectors.oversight_summary(child, today=today),
         "can_change": access.can_change(user),
         "today": today,
-    }
-
-
-@register.inclusion_tag("reviews/includes/support_panel.html")
-def child_support_panel(child: Any, user: Any) -> dict[str, Any]:
-    """The child's in-contact plan, advocacy referrals and Independent Visitor."""
-    return {
-        "child": child,
-        "support": support_summary(child),
-        "can_change": access.can_change(user),
     }

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from children.models import Allocation, Child, Episode, PeriodOfCare
 from tests import factories
+from tests.children.conftest import TODAY
 from tests.conftest import client_for
 
 
@@ -28,7 +28,7 @@ def admit_data(**overrides: object) -> dict[str, str]:
         "ethnicity": "MWBC",
         "disability": "false",
         **date_fields("date_of_birth", date(2015, 6, 1)),
-        **date_fields("start_date", timezone.localdate() - timedelta(days=3)),
+        **date_fields("start_date", TODAY - timedelta(days=3)),
         "legal_status": "C1",
         "placement_type": "U6",
         "placement_provider": "PR1",
@@ -59,9 +59,9 @@ def test_manager_adds_a_child_who_becomes_looked_after(mona) -> None:
     ("overrides", "field", "message"),
     [
         (
-            date_fields("date_of_birth", timezone.localdate() + timedelta(days=1)),
+            date_fields("date_of_birth", TODAY + timedelta(days=1)),
             "date_of_birth",
-            "Date of birth must be in the past",
+            "The date of birth must be today or in the past",
         ),
         (
             {"date_of_birth_0": "31", "date_of_birth_1": "2", "date_of_birth_2": "2015"},
@@ -171,7 +171,7 @@ def test_an_episode_ending_before_it_starts_or_overlapping_another_fails_validat
     )
     with pytest.raises(ValidationError) as error:
         backwards.full_clean()
-    assert "End date must be on or after the start date" in str(error.value)
+    assert "The end date must be on or after the start date" in str(error.value)
     overlapping = Episode(
         child=ivys_child,
         period=period,
@@ -258,8 +258,9 @@ def test_two_people_editing_a_child_the_second_save_is_refused(mona, ivy, ivys_c
     second = client_for(ivy).post(url, {**base, "preferred_name": "Amelia"})
     assert first.status_code == 302
     assert second.status_code == 409
-    assert "Someone else changed this child's details while you were editing" in html.unescape(
-        second.content.decode()
+    assert (
+        "Someone else saved a change to this child's details while you were editing"
+        in html.unescape(second.content.decode())
     )
     ivys_child.refresh_from_db()
     assert (ivys_child.preferred_name, ivys_child.version) == ("Ames", 2)
@@ -388,7 +389,7 @@ def test_manager_arranges_cover_and_the_covering_iro_sees_the_caseload(
         {
             "absent_iro": ian.pk,
             "covering_iro": ivy.pk,
-            **date_fields("start_date", timezone.localdate()),
+            **date_fields("start_date", TODAY),
         },
     )
     assert response.status_code == 302

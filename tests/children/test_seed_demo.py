@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
@@ -27,6 +28,13 @@ SEED = 7
 ROOT = Path(__file__).resolve().parents[2]
 # Other suites may share the test database while this runs: look only at the demo's records.
 MANAGER = "manager@demo.example"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """The demo is built up to 31 March 2025: the clock stands on the day after."""
+    with time_machine.travel(date(2025, 4, 1), tick=False):
+        yield
 
 
 def demo_children():

@@ -4,10 +4,18 @@ from datetime import date
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from children.demo import DEMO_LOGINS, DEMO_PASSWORD
 from children.models import Child
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """The demo is built up to 31 March 2025: the clock stands on the day after."""
+    with time_machine.travel(date(2025, 4, 1), tick=False):
+        yield
 
 
 def demo_children():

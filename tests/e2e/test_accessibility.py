@@ -47,7 +47,7 @@ def test_iro_pages_have_no_accessibility_violations(page: Page, live_server, ivy
         reverse("reviews:record", args=[review.public_id]),
         reverse("reviews:oversight_add", args=[child.public_id]),
         reverse("escalations:raise", args=[child.public_id]),
-        reverse("reviews:contact_plan", args=[child.public_id]),
+        reverse("support:contact_plan", args=[child.public_id]),
     ]:
         page.goto(live_server.url + url)
         found[url] = violations(page)
@@ -65,7 +65,7 @@ def test_manager_pages_and_error_states_have_no_accessibility_violations(
         reverse("children:unallocated"),
         reverse("children:create"),
         reverse("escalations:list"),
-        reverse("reviews:iv_list"),
+        reverse("support:iv_list"),
         reverse("children:allocate", args=[child.public_id]),
     ]:
         page.goto(live_server.url + url)

@@ -47,7 +47,7 @@ def test_manager_adds_a_child_with_a_date_error_then_corrects_it(
     page.locator("input[name=in_area][value=true]").check()
     page.get_by_role("button", name="Add child").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Date of birth must be in the past"
+        "The date of birth must be today or in the past"
     )
     page.locator("#id_date_of_birth_2").fill("2016")
     page.get_by_role("button", name="Add child").click()

@@ -48,7 +48,7 @@ def test_escalation_from_raising_to_resolution(
     _sign_out(page)
 
     sign_in(page, live_server, mona.email)
-    page.get_by_role("link", name="Escalations").click()
+    page.get_by_role("link", name="Escalations", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open escalations")
     page.get_by_role("link", name="Amy Own").click()
     page.get_by_role("link", name="Record a response").click()
@@ -94,7 +94,7 @@ def test_managers_list_of_open_escalations(
     make_escalation(child=ians_child, by=ian, stage="stage_2", raised_on=today, areas=("contact",))
     page = browser.new_page()
     sign_in(page, live_server, mona.email)
-    page.get_by_role("link", name="Escalations").click()
+    page.get_by_role("link", name="Escalations", exact=True).click()
     expect(page.get_by_text("2 open escalations found")).to_be_visible()
     expect(page.get_by_text("Overdue", exact=True)).to_be_visible()
     page.screenshot(path=str(SHOTS / "escalation-list.png"), full_page=True)

@@ -1,8 +1,9 @@
-"""Escalations built straight into the database at any stage, for tests."""
+"""Escalations built straight into the database at any stage, and the day the tests run on."""
 
 from datetime import date
 
 import pytest
+from time_machine import TimeMachineFixture
 
 from escalations.models import AreaOfConcern, Escalation, EscalationEvent, Stage, Status
 
@@ -43,6 +44,16 @@ def make_escalation(
         escalation=escalation, kind="raised", stage=stage, on=raised_on, by=by
     )
     return escalation
+
+
+# A leap day: date arithmetic that forgets February shows up here, not on the next 29th.
+TODAY = date(2024, 2, 29)
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine: TimeMachineFixture) -> None:
+    """Every escalation test runs on TODAY unless it moves the clock itself."""
+    time_machine.move_to(TODAY, tick=False)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.db import close_old_connections
 
+from core.conflicts import EditConflict
 from escalations import services
 from escalations.models import Escalation, EscalationEvent
 from tests.escalations.conftest import make_escalation
@@ -26,12 +27,12 @@ def test_two_simultaneous_moves_make_one_stage_change_and_one_conflict(ivy, mona
                 escalation=stale,
                 to_stage=to_stage,
                 expected_stage="stage_1",
-                expected_version=1,
+                version=1,
                 on=date(2024, 1, 15),
                 reason=reason,
             )
             results[name] = "moved"
-        except services.EscalationConflict as conflict:
+        except EditConflict as conflict:
             results[name] = conflict
         finally:
             close_old_connections()
@@ -46,7 +47,7 @@ def test_two_simultaneous_moves_make_one_stage_change_and_one_conflict(ivy, mona
         thread.join(timeout=30)
 
     outcomes = sorted(type(r).__name__ for r in results.values())
-    assert outcomes == ["EscalationConflict", "str"]
+    assert outcomes == ["EditConflict", "str"]
     escalation.refresh_from_db()
     assert escalation.version == 2
     moves = EscalationEvent.objects.filter(escalation=escalation, kind__in=["escalated", "skipped"])

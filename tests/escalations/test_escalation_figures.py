@@ -32,7 +32,7 @@ def test_figures_count_formal_escalations_raised_in_the_year(ivy, mona, ivys_chi
         escalation=second,
         to_stage="cafcass",
         expected_stage="stage_2",
-        expected_version=1,
+        version=1,
         on=date(2021, 3, 20),
         reason="Care plan unlawful",
     )
@@ -62,10 +62,11 @@ def test_figures_for_an_empty_year_are_zero(db):
     }
 
 
-def test_demo_escalations_look_like_the_seed(ivy, ian):
+def test_demo_escalations_look_like_the_seed(ivy, ian, time_machine):
+    today = date(2026, 11, 27)
+    time_machine.move_to(today, tick=False)
     children = [factories.looked_after_child(iro=ivy if n % 2 else ian) for n in range(30)]
     iros = {child: (ivy if n % 2 else ian) for n, child in enumerate(children)}
-    today = date(2026, 11, 27)
     created = demo.build_demo_escalations(
         rng=random.Random(4), today=today, children=children, iros_by_child=iros, created_by=ivy
     )

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, Kind
+from core.conflicts import EditConflict
 from escalations import services
 from escalations.models import AreaOfConcern, Escalation, EscalationEvent, Stage, Status
 from escalations.rules import STAGE_ORDER, can_move, is_skip
@@ -42,7 +43,7 @@ def _move(escalation, by, to_stage, reason="", on=date(2024, 1, 15)):
         escalation=escalation,
         to_stage=to_stage,
         expected_stage=escalation.stage,
-        expected_version=escalation.version,
+        version=escalation.version,
         on=on,
         reason=reason,
     )
@@ -136,7 +137,7 @@ def test_escalating_before_the_stage_started_is_refused(ivy, ivys_escalation):
 def test_a_move_from_a_stale_page_is_a_conflict(ivy, mona, ivys_escalation):
     stale = Escalation.objects.get(pk=ivys_escalation.pk)
     _move(ivys_escalation, mona, "stage_2")
-    with pytest.raises(services.EscalationConflict, match="It is now at stage 2"):
+    with pytest.raises(EditConflict, match="It is now open at stage 2"):
         _move(stale, ivy, "stage_2")
     ivys_escalation.refresh_from_db()
     assert (ivys_escalation.stage, ivys_escalation.version) == ("stage_2", 2)
@@ -146,7 +147,7 @@ def test_a_response_is_recorded_at_the_current_stage(ivy, mona, ivys_escalation)
     event = services.escalation_record_response(
         by=mona,
         escalation=ivys_escalation,
-        expected_version=1,
+        version=1,
         on=date(2024, 1, 10),
         responder_name="Tom Team",
         responder_role="Team manager",
@@ -168,7 +169,7 @@ def test_a_response_dated_before_the_escalation_is_refused(ivy, ivys_escalation)
         services.escalation_record_response(
             by=ivy,
             escalation=ivys_escalation,
-            expected_version=1,
+            version=1,
             on=date(2024, 1, 5),
             responder_name="Tom",
             responder_role="TM",
@@ -187,7 +188,7 @@ def test_a_response_to_a_closed_escalation_is_refused(ivy, ivys_child):
         services.escalation_record_response(
             by=ivy,
             escalation=escalation,
-            expected_version=1,
+            version=1,
             on=date(2024, 1, 10),
             responder_name="Tom",
             responder_role="TM",
@@ -206,7 +207,7 @@ def test_closing_records_each_areas_outcome_and_the_level_reached(ivy, ivys_esca
     closed = services.escalation_close(
         by=ivy,
         escalation=ivys_escalation,
-        expected_version=1,
+        version=1,
         closed_on=date(2024, 1, 12),
         outcome="Plan back on track",
         area_outcomes=outcomes,
@@ -231,7 +232,7 @@ def test_closing_with_an_area_without_an_outcome_is_refused_and_saves_nothing(iv
         services.escalation_close(
             by=ivy,
             escalation=ivys_escalation,
-            expected_version=1,
+            version=1,
             closed_on=date(2024, 1, 12),
             outcome="Done",
             area_outcomes=outcomes,
@@ -246,7 +247,7 @@ def test_closing_before_the_escalation_was_raised_is_refused(ivy, ivys_escalatio
         services.escalation_close(
             by=ivy,
             escalation=ivys_escalation,
-            expected_version=1,
+            version=1,
             closed_on=date(2024, 1, 1),
             outcome="Done",
             area_outcomes=_outcomes(ivys_escalation),
@@ -259,12 +260,12 @@ def test_reopening_needs_a_reason_and_returns_to_the_stage_reached(ivy, ivys_chi
     )
     with pytest.raises(ValidationError, match="Enter the reason for reopening"):
         services.escalation_reopen(
-            by=ivy, escalation=escalation, expected_version=1, on=date(2024, 2, 1), reason=" "
+            by=ivy, escalation=escalation, version=1, on=date(2024, 2, 1), reason=" "
         )
     reopened = services.escalation_reopen(
         by=ivy,
         escalation=escalation,
-        expected_version=1,
+        version=1,
         on=date(2024, 2, 1),
         reason="Contact stopped again",
     )
@@ -283,7 +284,7 @@ def test_reopening_an_open_escalation_is_refused(ivy, ivys_escalation):
         services.escalation_reopen(
             by=ivy,
             escalation=ivys_escalation,
-            expected_version=1,
+            version=1,
             on=date(2024, 2, 1),
             reason="Why not",
         )
@@ -304,3 +305,110 @@ def test_the_database_refuses_closing_before_raising(ivy, ivys_escalation):
 def test_the_database_refuses_a_formal_escalation_at_the_informal_stage(ivy, ivys_escalation):
     with pytest.raises(IntegrityError), transaction.atomic():
         Escalation.objects.filter(pk=ivys_escalation.pk).update(stage=Stage.INFORMAL)
+
+
+def test_raising_before_the_child_was_born_is_refused(ivy, ivys_child):
+    with pytest.raises(ValidationError) as error:
+        _raise(ivys_child, ivy, raised_on=date(2012, 5, 16))
+    assert error.value.message_dict["raised_on"] == [
+        "Date raised must be on or after the child's date of birth"
+    ]
+    assert not Escalation.objects.exists()
+
+
+def test_a_summary_longer_than_the_limit_is_refused(ivy, ivys_child):
+    with pytest.raises(ValidationError) as error:
+        _raise(ivys_child, ivy, summary="x" * 10_001)
+    assert "summary" in error.value.message_dict
+    assert not Escalation.objects.exists()
+
+
+def test_a_response_dated_in_the_future_is_refused(ivy, ivys_escalation):
+    with pytest.raises(ValidationError) as error:
+        services.escalation_record_response(
+            by=ivy,
+            escalation=ivys_escalation,
+            version=1,
+            on=date(2024, 3, 1),
+            responder_name="Tom",
+            responder_role="TM",
+            text="Tomorrow",
+        )
+    assert error.value.message_dict["on"] == [
+        "The date of the response must be today or in the past"
+    ]
+
+
+def test_a_move_audits_the_fields_it_changed_before_and_after(ivy, ivys_escalation):
+    _move(ivys_escalation, ivy, "stage_2")
+    audit = AuditEvent.objects.get(action="escalation.move")
+    assert audit.kind == Kind.CHANGE
+    assert audit.changes == {
+        "stage": {"before": "stage_1", "after": "stage_2"},
+        "stage_started_on": {"before": "2024-01-08", "after": "2024-01-15"},
+    }
+
+
+def test_closing_audits_its_changes_and_marks_the_outcome_changed_without_copying_it(
+    ivy, ivys_escalation
+):
+    services.escalation_close(
+        by=ivy,
+        escalation=ivys_escalation,
+        version=1,
+        closed_on=date(2024, 1, 12),
+        outcome="Plan back on track",
+        area_outcomes=_outcomes(ivys_escalation),
+    )
+    changes = AuditEvent.objects.get(action="escalation.close").changes
+    assert changes["status"] == {"before": "open", "after": "closed"}
+    assert changes["closed_on"] == {"before": None, "after": "2024-01-12"}
+    assert changes["outcome"] == {"changed": True}
+    assert "Plan back on track" not in str(changes)
+
+
+def _respond(escalation, by, version):
+    return services.escalation_record_response(
+        by=by,
+        escalation=escalation,
+        version=version,
+        on=date(2024, 1, 10),
+        responder_name="Tom",
+        responder_role="TM",
+        text="Said so",
+    )
+
+
+def _close(escalation, by, version):
+    return services.escalation_close(
+        by=by,
+        escalation=escalation,
+        version=version,
+        closed_on=date(2024, 1, 12),
+        outcome="Done",
+        area_outcomes=_outcomes(escalation),
+    )
+
+
+@pytest.mark.parametrize("change", [_respond, _close], ids=["respond", "close"])
+def test_a_change_from_a_stale_page_is_a_conflict_naming_where_it_now_stands(
+    ivy, mona, ivys_escalation, change
+):
+    _respond(ivys_escalation, mona, version=1)
+    with pytest.raises(EditConflict, match="It is now open at stage 1"):
+        change(ivys_escalation, ivy, version=1)
+    ivys_escalation.refresh_from_db()
+    assert (ivys_escalation.version, ivys_escalation.status) == (2, "open")
+    assert ivys_escalation.events.filter(kind="response").count() == 1
+
+
+def test_reopening_from_a_stale_page_is_a_conflict(ivy, mona, ivys_child):
+    escalation = make_escalation(child=ivys_child, by=ivy, closed_on=date(2024, 1, 12))
+    services.escalation_reopen(
+        by=mona, escalation=escalation, version=1, on=date(2024, 2, 1), reason="Contact stopped"
+    )
+    with pytest.raises(EditConflict, match="It is now open at stage 1"):
+        services.escalation_reopen(
+            by=ivy, escalation=escalation, version=1, on=date(2024, 2, 2), reason="Again"
+        )
+    assert escalation.events.filter(kind="reopened").count() == 1

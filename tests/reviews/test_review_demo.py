@@ -1,11 +1,13 @@
 """The demo council's reviews, RAG and oversight look like a real service's year."""
 
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db.models import Count, F
+from django.utils import timezone
 
 from escalations.models import Escalation
 from reviews.models import OversightNote, RagRating, Review
@@ -13,9 +15,30 @@ from reviews.models import OversightNote, RagRating, Review
 YEAR = (date(2024, 4, 1), date(2025, 3, 31))
 
 
+TODAY = date(2025, 6, 30)
+
+
+def _noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.get_current_timezone())
+
+
+@pytest.fixture(scope="module")
+def demo_council(django_db_setup, django_db_blocker):
+    """The demo council, built once for the module on a fixed day and flushed after its last test."""
+    with django_db_blocker.unblock(), time_machine.travel(_noon(TODAY), tick=False):
+        call_command(
+            "seed_demo", "--children=200", "--seed=5", f"--today={TODAY}", stdout=StringIO()
+        )
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", "--no-input", verbosity=0)
+
+
 @pytest.fixture
-def demo(db) -> None:
-    call_command("seed_demo", "--children=200", "--seed=5", "--today=2025-06-30", stdout=StringIO())
+def demo(demo_council, db) -> None:
+    """The demo council, read on the day it was built up to."""
+    with time_machine.travel(_noon(TODAY), tick=False):
+        yield
 
 
 def test_demo_reviews_are_mostly_in_time_and_every_late_one_has_a_reason(demo) -> None:

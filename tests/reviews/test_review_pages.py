@@ -153,7 +153,10 @@ def test_iro_records_and_finalises_a_review_with_a_rag_rating(ivy, child) -> Non
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        (date_fields("held_on", date(2024, 6, 4)), "The date held must be today or in the past"),
+        (
+            date_fields("held_on", date(2024, 6, 4)),
+            "The date the review was held must be today or in the past",
+        ),
         (
             date_fields("held_on", date(2023, 3, 1)),
             "The date held must be on or after the child became looked after on 3 April 2023",
@@ -200,7 +203,7 @@ def test_second_editor_of_a_review_is_refused_with_a_conflict_message(ivy, mona,
     )
     assert first.status_code == 302
     assert second.status_code == 409
-    assert "Someone else saved this review while you were editing it" in text(second)
+    assert "Someone else saved a change to this review while you were editing" in text(second)
     assert "Manager&#x27;s version" in second.content.decode() or "Manager's version" in text(
         second
     )
@@ -251,12 +254,13 @@ def test_decisions_are_tracked_to_completion(ivy, child) -> None:
     )
     decision = Decision.objects.get()
     missing_date = client.post(
-        reverse("reviews:decision_update", args=[decision.public_id]), {"status": "done"}
+        reverse("reviews:decision_update", args=[decision.public_id]),
+        {"version": "1", "status": "done"},
     )
     assert "Enter the date it was done" in text(missing_date)
     client.post(
         reverse("reviews:decision_update", args=[decision.public_id]),
-        {"status": "done", **date_fields("completed_on", date(2024, 6, 1))},
+        {"version": "1", "status": "done", **date_fields("completed_on", date(2024, 6, 1))},
     )
     decision.refresh_from_db()
     assert (decision.status, decision.completed_on) == ("done", date(2024, 6, 1))
@@ -431,7 +435,7 @@ def test_a_review_the_child_did_not_take_part_in_suggests_advocacy(ivy, child) -
     page = text(client_for(ivy).get(reverse("reviews:detail", args=[review.public_id])))
     assert "did not take part in this review" in page
     assert (
-        f"{reverse('reviews:advocacy_add', args=[child.public_id])}?review={review.public_id}"
+        f"{reverse('support:advocacy_add', args=[child.public_id])}?review={review.public_id}"
         in page
     )
 

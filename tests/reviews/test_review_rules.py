@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from children.codes import collection_year, collection_year_label
 from reviews.rules import (
     FIRST_REVIEW_WORKING_DAYS,
     LATER_REVIEW_MONTHS,
@@ -11,6 +12,7 @@ from reviews.rules import (
     ReviewDue,
     ReviewKind,
     first_review_due,
+    furthest_schedulable,
     is_in_time,
     later_review_due,
     next_review_due,
@@ -19,7 +21,6 @@ from reviews.rules import (
     rag_follow_up_due,
     rag_follow_up_window,
     reporting_year_bounds,
-    reporting_year_of,
     reviews_required,
     second_review_due,
 )
@@ -194,6 +195,32 @@ def test_review_due_cannot_be_changed_after_it_is_made():
 
 def test_review_kind_values_are_plain_strings():
     assert [str(kind) for kind in ReviewKind] == ["first", "second", "later"]
+
+
+def test_review_kind_is_the_one_the_model_stores():
+    from reviews.models import Review
+
+    assert Review._meta.get_field("kind").choices == ReviewKind.choices
+
+
+# How far ahead a review can be booked ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        pytest.param(date(2024, 6, 3), date(2025, 6, 3), id="ordinary"),
+        pytest.param(date(2024, 2, 29), date(2025, 2, 28), id="from-leap-day"),
+        pytest.param(date(2023, 12, 31), date(2024, 12, 31), id="over-new-year"),
+    ],
+)
+def test_a_review_can_be_booked_up_to_12_calendar_months_ahead(today, expected):
+    assert furthest_schedulable(today) == expected
+
+
+def test_the_booking_limit_leaves_room_for_the_longest_reg_33_interval():
+    today = date(2024, 6, 3)
+    assert later_review_due(today) < furthest_schedulable(today)
 
 
 # In time ----------------------------------------------------------------------------------
@@ -390,8 +417,8 @@ def test_quarters_tile_the_reporting_year_across_the_new_year():
         pytest.param(date(2009, 6, 1), "2009-10", id="decade-turn"),
     ],
 )
-def test_reporting_year_of_labels_april_to_march_years(day, expected):
-    assert reporting_year_of(day) == expected
+def test_collection_year_labels_april_to_march_years(day, expected):
+    assert collection_year_label(collection_year(day)) == expected
 
 
 @pytest.mark.parametrize(
@@ -431,6 +458,6 @@ def test_malformed_reporting_year_labels_are_refused(label):
 def test_reporting_year_label_and_bounds_agree_for_every_day_of_a_leap_reporting_year():
     day = date(2023, 4, 1)
     while day <= date(2024, 3, 31):
-        first, last = reporting_year_bounds(reporting_year_of(day))
+        first, last = reporting_year_bounds(collection_year_label(collection_year(day)))
         assert first <= day <= last
         day += timedelta(days=1)

@@ -15,6 +15,7 @@ from children.models import Allocation, Child
 from escalations.demo import build_demo_escalations
 from iro_service.models import Role, User
 from reviews.demo import build_demo_reviews
+from support.demo import build_demo_support
 
 
 def _iso_date(value: str) -> date:
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             summary = build_demo_authority(children=children, seed=options["seed"], today=today)
             manager = User.objects.with_role(Role.MANAGER).order_by("pk").first()
             counts = build_demo_reviews(seed=options["seed"], today=today, created_by=manager)
+            counts |= build_demo_support(seed=options["seed"], today=today, created_by=manager)
             looked_after = list(Child.objects.looked_after_now().order_by("pk"))
             staff = User.objects.in_bulk()
             iro_of = {

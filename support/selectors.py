@@ -7,15 +7,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from children.models import Child, ChildQuerySet
-from reviews.models import (
+from reviews.models import Participation, Review
+from support.models import (
     AdvocacyReferral,
     ContactLog,
     InContactPlan,
     IndependentVisitor,
     IvMatch,
     IvReferral,
-    Participation,
-    Review,
 )
 
 ADVOCACY_SHOWN = 5
@@ -51,7 +50,7 @@ def next_contact_due(plan: InContactPlan | None, last_contact: ContactLog | None
     """The last contact under the plan, or the date it was agreed, plus its interval in weeks."""
     if plan is None:
         return None
-    since = plan.agreed_on
+    since = plan.start_date
     if last_contact is not None and last_contact.contacted_on > since:
         since = last_contact.contacted_on
     return since + timedelta(weeks=plan.every_weeks)
@@ -69,14 +68,14 @@ def advocacy_suggested(last_review: Review | None, referrals: list[AdvocacyRefer
 def support_summary(child: Child, *, today: date | None = None) -> SupportSummary:
     """The child's in-contact plan, advocacy referrals and Independent Visitor, for their page."""
     today = today or timezone.localdate()
-    plan = child.contact_plans.filter(ended_on=None).first()
+    plan = child.contact_plans.open().first()
     last_contact = child.contacts.order_by("-contacted_on", "-created_at").first()
     advocacy = list(
         child.advocacy_referrals.select_related("review").order_by("-referred_on", "-created_at")
     )
     last_review = child.reviews.final().order_by("-held_on", "-created_at").first()
     suggest = advocacy_suggested(last_review, advocacy)
-    iv_match = child.iv_matches.select_related("visitor").filter(ended_on=None).first()
+    iv_match = child.iv_matches.open().select_related("visitor").first()
     waiting = None if iv_match else child.iv_referrals.filter(closed_on=None).first()
     return SupportSummary(
         child=child,
@@ -96,7 +95,7 @@ def visitor_register() -> list[IndependentVisitor]:
     """Every volunteer with their count of current matches, in one query."""
     return list(
         IndependentVisitor.objects.annotate(
-            current_matches=Count("matches", filter=Q(matches__ended_on=None))
+            current_matches=Count("matches", filter=Q(matches__end_date=None))
         ).order_by("full_name", "pk")
     )
 
@@ -121,5 +120,5 @@ def children_waiting(children: ChildQuerySet, *, today: date) -> list[WaitingRow
 def matches_of(visitor: IndependentVisitor, children: ChildQuerySet) -> list[IvMatch]:
     """The visitor's matches with children the user may see, newest first."""
     return list(
-        visitor.matches.filter(child__in=children).select_related("child").order_by("-started_on")
+        visitor.matches.filter(child__in=children).select_related("child").order_by("-start_date")
     )

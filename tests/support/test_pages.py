@@ -6,24 +6,25 @@ from unittest import mock
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from audit.models import AuditEvent
-from reviews import support_services
-from reviews.models import (
+from audit.models import Action, AuditEvent, Kind
+from reviews.models import Review
+from support import services
+from support.models import (
     AdvocacyReferral,
     ContactLog,
     InContactPlan,
     IndependentVisitor,
     IvMatch,
     IvReferral,
-    Review,
 )
-from reviews.support_selectors import support_summary
+from support.selectors import support_summary
 from tests import factories
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+TODAY = date(2024, 12, 2)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(TODAY, tick=False)]
 
 
 def _date(name: str, day: date) -> dict[str, str]:
@@ -31,7 +32,12 @@ def _date(name: str, day: date) -> dict[str, str]:
 
 
 def _tomorrow() -> date:
-    return timezone.localdate() + timedelta(days=1)
+    return TODAY + timedelta(days=1)
+
+
+def _not_after_today(what: str) -> str:
+    """The form's message for a date after today, for something that has happened."""
+    return f"{what} must be today or in the past"
 
 
 def _errors(response: object) -> str:
@@ -39,8 +45,8 @@ def _errors(response: object) -> str:
     return response.content.decode()
 
 
-def _audited(action: str, **filters: object) -> AuditEvent:
-    return AuditEvent.objects.get(action=action, allowed=True, **filters)
+def _audited(action: Action, **filters: object) -> AuditEvent:
+    return AuditEvent.objects.get(action=action, kind=Kind.CHANGE, **filters)
 
 
 def _final_review(child: object, held_on: date, participation: str = "PN7") -> Review:
@@ -62,7 +68,9 @@ def _final_review(child: object, held_on: date, participation: str = "PN7") -> R
 
 def _plan_post(day: date, **overrides: object) -> dict:
     data = {
-        **_date("agreed_on", day),
+        **_date("start_date", day),
+        "replaces": "",
+        "version": "0",
         "methods": ["phone", "text"],
         "every_weeks": "6",
         "childs_words": "Ring me on Sundays",
@@ -72,31 +80,33 @@ def _plan_post(day: date, **overrides: object) -> dict:
 
 
 def test_iro_agrees_an_in_contact_plan(ivy, ivys_child) -> None:
-    url = reverse("reviews:contact_plan", args=[ivys_child.public_id])
+    url = reverse("support:contact_plan", args=[ivys_child.public_id])
     response = client_for(ivy).post(url, _plan_post(date(2024, 1, 8)))
     assert response.status_code == 302
     assert response["Location"] == reverse("children:detail", args=[ivys_child.public_id])
     plan = InContactPlan.objects.get(child=ivys_child)
-    assert (plan.agreed_on, plan.methods, plan.every_weeks) == (
+    assert (plan.start_date, plan.methods, plan.every_weeks) == (
         date(2024, 1, 8),
         ["phone", "text"],
         6,
     )
-    assert (plan.created_by, plan.ended_on) == (ivy, None)
-    assert _audited("contact_plan.create", child=ivys_child).object_id == str(plan.public_id)
+    assert (plan.created_by, plan.end_date) == (ivy, None)
+    assert _audited(Action.CONTACT_PLAN_CREATE, child=ivys_child).object_id == str(plan.public_id)
 
 
 def test_a_new_plan_ends_the_current_one_the_day_it_is_agreed(ivy, ivys_child) -> None:
-    old = factories.ContactPlanFactory(child=ivys_child, agreed_on=date(2024, 1, 8))
-    url = reverse("reviews:contact_plan", args=[ivys_child.public_id])
+    old = factories.ContactPlanFactory(child=ivys_child, start_date=date(2024, 1, 8))
+    url = reverse("support:contact_plan", args=[ivys_child.public_id])
     assert client_for(ivy).get(url).status_code == 200
-    response = client_for(ivy).post(url, _plan_post(date(2024, 6, 3), every_weeks="4"))
+    response = client_for(ivy).post(
+        url, _plan_post(date(2024, 6, 3), every_weeks="4", replaces=old.public_id, version=1)
+    )
     assert response.status_code == 302
     old.refresh_from_db()
-    assert old.ended_on == date(2024, 6, 3)
-    current = InContactPlan.objects.get(child=ivys_child, ended_on=None)
+    assert old.end_date == date(2024, 6, 3)
+    current = InContactPlan.objects.get(child=ivys_child, end_date=None)
     assert current.every_weeks == 4
-    assert _audited("contact_plan.create", child=ivys_child).detail == {
+    assert _audited(Action.CONTACT_PLAN_CREATE, child=ivys_child).detail == {
         "replaces": str(old.public_id)
     }
 
@@ -107,42 +117,46 @@ def test_a_new_plan_ends_the_current_one_the_day_it_is_agreed(ivy, ivys_child) -
         ({"methods": []}, "Select how you and the child will keep in touch"),
         ({"every_weeks": "0"}, "How often must be at least 1 week"),
         ({"every_weeks": "often"}, "How often must be a whole number of weeks"),
-        ({"agreed_on_0": ""}, "The date the plan was agreed must include a day, month and year"),
+        ({"start_date_0": ""}, "The date the plan was agreed must include a day, month and year"),
         (
-            {"agreed_on_0": "31", "agreed_on_1": "2"},
+            {"start_date_0": "31", "start_date_1": "2"},
             "The date the plan was agreed must be a real date",
         ),
     ],
 )
 def test_contact_plan_form_refuses_bad_input(ivy, ivys_child, overrides, message) -> None:
-    url = reverse("reviews:contact_plan", args=[ivys_child.public_id])
+    url = reverse("support:contact_plan", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, _plan_post(date(2024, 1, 8), **overrides)))
     assert message in content
     assert not InContactPlan.objects.exists()
 
 
 def test_contact_plan_cannot_be_agreed_in_the_future(ivy, ivys_child) -> None:
-    url = reverse("reviews:contact_plan", args=[ivys_child.public_id])
+    url = reverse("support:contact_plan", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, _plan_post(_tomorrow())))
-    assert "The date agreed must be today or in the past" in content
+    assert _not_after_today("The date the plan was agreed") in content
     assert not InContactPlan.objects.exists()
-    assert not AuditEvent.objects.filter(action="contact_plan.create").exists()
+    assert not AuditEvent.objects.filter(
+        action=Action.CONTACT_PLAN_CREATE, kind=Kind.CHANGE
+    ).exists()
 
 
 def test_a_new_plan_cannot_predate_the_current_one(ivy, ivys_child) -> None:
-    factories.ContactPlanFactory(child=ivys_child, agreed_on=date(2024, 1, 8))
-    url = reverse("reviews:contact_plan", args=[ivys_child.public_id])
-    content = _errors(client_for(ivy).post(url, _plan_post(date(2023, 12, 1))))
+    old = factories.ContactPlanFactory(child=ivys_child, start_date=date(2024, 1, 8))
+    url = reverse("support:contact_plan", args=[ivys_child.public_id])
+    content = _errors(
+        client_for(ivy).post(url, _plan_post(date(2023, 12, 1), replaces=old.public_id, version=1))
+    )
     assert "must be agreed on or after the current plan was agreed on 8 January 2024" in content
-    assert InContactPlan.objects.get().ended_on is None
+    assert InContactPlan.objects.get().end_date is None
 
 
 # Contacts --------------------------------------------------------------------------------
 
 
 def test_iro_logs_a_contact_against_the_plan(ivy, ivys_child) -> None:
-    plan = factories.ContactPlanFactory(child=ivys_child, agreed_on=date(2024, 1, 8))
-    url = reverse("reviews:contact_log", args=[ivys_child.public_id])
+    plan = factories.ContactPlanFactory(child=ivys_child, start_date=date(2024, 1, 8))
+    url = reverse("support:contact_log", args=[ivys_child.public_id])
     assert client_for(ivy).get(url).status_code == 200
     response = client_for(ivy).post(
         url,
@@ -151,12 +165,12 @@ def test_iro_logs_a_contact_against_the_plan(ivy, ivys_child) -> None:
     assert response.status_code == 302
     contact = ContactLog.objects.get(child=ivys_child)
     assert (contact.plan, contact.method, contact.created_by) == (plan, "phone", ivy)
-    assert _audited("contact.create", child=ivys_child).object_id == str(contact.public_id)
+    assert _audited(Action.CONTACT_CREATE, child=ivys_child).object_id == str(contact.public_id)
 
 
 def test_a_contact_before_the_plan_was_agreed_is_refused(ivy, ivys_child) -> None:
-    factories.ContactPlanFactory(child=ivys_child, agreed_on=date(2024, 1, 8))
-    url = reverse("reviews:contact_log", args=[ivys_child.public_id])
+    factories.ContactPlanFactory(child=ivys_child, start_date=date(2024, 1, 8))
+    url = reverse("support:contact_log", args=[ivys_child.public_id])
     content = _errors(
         client_for(ivy).post(url, {**_date("contacted_on", date(2024, 1, 7)), "method": "phone"})
     )
@@ -165,7 +179,7 @@ def test_a_contact_before_the_plan_was_agreed_is_refused(ivy, ivys_child) -> Non
 
 
 def test_a_contact_with_no_plan_is_refused(ivy, ivys_child) -> None:
-    url = reverse("reviews:contact_log", args=[ivys_child.public_id])
+    url = reverse("support:contact_log", args=[ivys_child.public_id])
     content = _errors(
         client_for(ivy).post(url, {**_date("contacted_on", date(2024, 1, 7)), "method": "phone"})
     )
@@ -178,15 +192,15 @@ def test_a_contact_with_no_plan_is_refused(ivy, ivys_child) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"method": "phone", "future": True}, "The date of contact must be today or in the past"),
+        ({"method": "phone", "future": True}, _not_after_today("The date of the contact")),
         ({"method": ""}, "Select how you were in touch"),
         ({"method": "pigeon"}, "Select a valid choice"),
     ],
 )
 def test_contact_form_refuses_bad_input(ivy, ivys_child, data, message) -> None:
-    factories.ContactPlanFactory(child=ivys_child, agreed_on=date(2024, 1, 8))
+    factories.ContactPlanFactory(child=ivys_child, start_date=date(2024, 1, 8))
     day = _tomorrow() if data.pop("future", False) else date(2024, 2, 1)
-    url = reverse("reviews:contact_log", args=[ivys_child.public_id])
+    url = reverse("support:contact_log", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, {**_date("contacted_on", day), **data}))
     assert message in content
     assert not ContactLog.objects.exists()
@@ -194,12 +208,10 @@ def test_contact_form_refuses_bad_input(ivy, ivys_child, data, message) -> None:
 
 def test_a_contact_under_an_earlier_plan_is_logged_against_that_plan(ivy, ivys_child) -> None:
     old = factories.ContactPlanFactory(
-        child=ivys_child, agreed_on=date(2024, 1, 8), ended_on=date(2024, 6, 3)
+        child=ivys_child, start_date=date(2024, 1, 8), end_date=date(2024, 6, 3)
     )
-    factories.ContactPlanFactory(child=ivys_child, agreed_on=date(2024, 6, 3))
-    support_services.contact_log_add(
-        by=ivy, child=ivys_child, contacted_on=date(2024, 3, 1), method="text"
-    )
+    factories.ContactPlanFactory(child=ivys_child, start_date=date(2024, 6, 3))
+    services.contact_log_add(by=ivy, child=ivys_child, contacted_on=date(2024, 3, 1), method="text")
     assert ContactLog.objects.get().plan == old
 
 
@@ -218,7 +230,7 @@ def _advocacy_post(day: date, **overrides: object) -> dict:
 def test_iro_refers_to_advocacy_from_the_review_that_prompted_it(ivy, ivys_child) -> None:
     review = _final_review(ivys_child, date(2024, 3, 1))
     url = (
-        reverse("reviews:advocacy_add", args=[ivys_child.public_id]) + f"?review={review.public_id}"
+        reverse("support:advocacy_add", args=[ivys_child.public_id]) + f"?review={review.public_id}"
     )
     page = client_for(ivy).get(url)
     assert "Prompted by the review held on 1 March 2024" in page.content.decode()
@@ -226,13 +238,15 @@ def test_iro_refers_to_advocacy_from_the_review_that_prompted_it(ivy, ivys_child
     assert response.status_code == 302
     referral = AdvocacyReferral.objects.get(child=ivys_child)
     assert (referral.review, referral.outcome, referral.created_by) == (review, "pending", ivy)
-    assert _audited("advocacy.create", child=ivys_child).detail == {"review": str(review.public_id)}
+    assert _audited(Action.ADVOCACY_CREATE, child=ivys_child).detail == {
+        "review": str(review.public_id)
+    }
 
 
 def test_advocacy_referral_before_the_review_that_prompted_it_is_refused(ivy, ivys_child) -> None:
     review = _final_review(ivys_child, date(2024, 3, 1))
     url = (
-        reverse("reviews:advocacy_add", args=[ivys_child.public_id]) + f"?review={review.public_id}"
+        reverse("support:advocacy_add", args=[ivys_child.public_id]) + f"?review={review.public_id}"
     )
     content = _errors(client_for(ivy).post(url, _advocacy_post(date(2024, 2, 28))))
     assert "must be on or after the review that prompted it, held on 1 March 2024" in content
@@ -242,7 +256,7 @@ def test_advocacy_referral_before_the_review_that_prompted_it_is_refused(ivy, iv
 def test_advocacy_for_another_childs_review_is_not_found(ivy, ivys_child, ians_child) -> None:
     review = _final_review(ians_child, date(2024, 3, 1))
     url = (
-        reverse("reviews:advocacy_add", args=[ivys_child.public_id]) + f"?review={review.public_id}"
+        reverse("support:advocacy_add", args=[ivys_child.public_id]) + f"?review={review.public_id}"
     )
     assert client_for(ivy).get(url).status_code == 404
 
@@ -252,7 +266,7 @@ def test_advocacy_for_another_childs_review_is_not_found(ivy, ivys_child, ians_c
     [
         ({"organisation": ""}, "Enter the advocacy organisation"),
         ({"reason": ""}, "Enter why the child is being referred"),
-        ({"future": True}, "The date referred must be today or in the past"),
+        ({"future": True}, _not_after_today("The date of the referral")),
         ({"before_care": True}, "The child was not looked after on that date"),
     ],
 )
@@ -262,7 +276,7 @@ def test_advocacy_form_refuses_bad_input(ivy, ivys_child, overrides, message) ->
         day = _tomorrow()
     if overrides.pop("before_care", False):
         day = date(2023, 1, 2)
-    url = reverse("reviews:advocacy_add", args=[ivys_child.public_id])
+    url = reverse("support:advocacy_add", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, _advocacy_post(day, **overrides)))
     assert message in content
     assert not AdvocacyReferral.objects.exists()
@@ -270,10 +284,10 @@ def test_advocacy_form_refuses_bad_input(ivy, ivys_child, overrides, message) ->
 
 def test_iro_records_the_advocacy_outcome(ivy, ivys_child) -> None:
     referral = factories.AdvocacyReferralFactory(child=ivys_child, referred_on=date(2024, 2, 5))
-    url = reverse("reviews:advocacy_update", args=[referral.public_id])
+    url = reverse("support:advocacy_update", args=[referral.public_id])
     assert client_for(ivy).get(url).status_code == 200
     response = client_for(ivy).post(
-        url, {"outcome": "accepted", **_date("outcome_on", date(2024, 2, 19))}
+        url, {"outcome": "accepted", **_date("outcome_on", date(2024, 2, 19)), "version": "1"}
     )
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -282,9 +296,9 @@ def test_iro_records_the_advocacy_outcome(ivy, ivys_child) -> None:
         date(2024, 2, 19),
         ivy,
     )
-    assert _audited("advocacy.update", child=ivys_child).detail == {
-        "from": "pending",
-        "to": "accepted",
+    assert _audited(Action.ADVOCACY_UPDATE, child=ivys_child).changes == {
+        "outcome": {"before": "pending", "after": "accepted"},
+        "outcome_on": {"before": None, "after": "2024-02-19"},
     }
 
 
@@ -301,12 +315,12 @@ def test_iro_records_the_advocacy_outcome(ivy, ivys_child) -> None:
 )
 def test_advocacy_outcome_form_refuses_bad_input(ivy, ivys_child, data, message) -> None:
     referral = factories.AdvocacyReferralFactory(child=ivys_child, referred_on=date(2024, 2, 5))
-    url = reverse("reviews:advocacy_update", args=[referral.public_id])
-    content = _errors(client_for(ivy).post(url, data))
+    url = reverse("support:advocacy_update", args=[referral.public_id])
+    content = _errors(client_for(ivy).post(url, {**data, "version": "1"}))
     assert message in content
     referral.refresh_from_db()
     assert (referral.outcome, referral.outcome_on) == ("pending", None)
-    assert not AuditEvent.objects.filter(action="advocacy.update").exists()
+    assert not AuditEvent.objects.filter(action=Action.ADVOCACY_UPDATE, kind=Kind.CHANGE).exists()
 
 
 # The support panel on the child's page ---------------------------------------------------
@@ -314,7 +328,7 @@ def test_advocacy_outcome_form_refuses_bad_input(ivy, ivys_child, data, message)
 
 def _panel(child: object, *, can_change: bool = True, today: date | None = None) -> str:
     return render_to_string(
-        "reviews/includes/support_panel.html",
+        "support/includes/child_panel.html",
         {"support": support_summary(child, today=today), "can_change": can_change},
     )
 
@@ -329,7 +343,7 @@ def test_panel_suggests_advocacy_when_the_child_did_not_take_part_in_their_last_
         in html
     )
     link = (
-        reverse("reviews:advocacy_add", args=[ivys_child.public_id]) + f"?review={review.public_id}"
+        reverse("support:advocacy_add", args=[ivys_child.public_id]) + f"?review={review.public_id}"
     )
     assert link in html
     assert "consider an advocacy referral" in _panel(ivys_child, can_change=False)
@@ -338,7 +352,7 @@ def test_panel_suggests_advocacy_when_the_child_did_not_take_part_in_their_last_
 
 def test_panel_stops_suggesting_advocacy_once_a_referral_is_made(ivy, ivys_child) -> None:
     _final_review(ivys_child, date(2024, 3, 1), participation="PN7")
-    support_services.advocacy_refer(
+    services.advocacy_refer(
         by=ivy,
         child=ivys_child,
         referred_on=date(2024, 3, 4),
@@ -366,7 +380,7 @@ def test_child_page_shows_the_pn7_suggestion(ivy, ivys_child) -> None:
 def test_panel_shows_the_plan_and_when_the_next_contact_is_due(ivys_child) -> None:
     plan = factories.ContactPlanFactory(
         child=ivys_child,
-        agreed_on=date(2024, 1, 8),
+        start_date=date(2024, 1, 8),
         every_weeks=6,
         methods=["phone", "video"],
         childs_words="Ring after school",
@@ -382,24 +396,24 @@ def test_panel_shows_the_plan_and_when_the_next_contact_is_due(ivys_child) -> No
     html = _panel(ivys_child, today=date(2024, 4, 1))
     assert contact.contacted_on.strftime("%-d %B %Y") in html
     assert "14 March 2024" in html and "Overdue" in html
-    assert reverse("reviews:contact_log", args=[ivys_child.public_id]) in html
+    assert reverse("support:contact_log", args=[ivys_child.public_id]) in html
 
 
 def test_panel_offers_an_iv_referral_then_shows_the_wait_then_the_match(ivy, ivys_child) -> None:
     html = _panel(ivys_child)
     assert "Refer for an Independent Visitor" in html
-    assert reverse("reviews:iv_refer", args=[ivys_child.public_id]) in html
+    assert reverse("support:iv_refer", args=[ivys_child.public_id]) in html
     assert "Refer for an Independent Visitor" not in _panel(ivys_child, can_change=False)
     factories.IvReferralFactory(child=ivys_child, referred_on=date(2024, 1, 8))
     html = _panel(ivys_child, today=date(2024, 1, 18))
     assert "Waiting for an Independent Visitor since 8 January 2024 (10 days)" in html
     visitor = factories.IndependentVisitorFactory(full_name="Vera Visitor")
-    match = support_services.iv_match(
-        by=ivy, child=ivys_child, visitor=visitor, started_on=date(2024, 3, 4)
+    match = services.iv_match(
+        by=ivy, child=ivys_child, visitor=visitor, start_date=date(2024, 3, 4)
     )
     html = _panel(ivys_child)
     assert "Matched with Vera Visitor since 4 March 2024" in html
-    assert reverse("reviews:iv_match_end", args=[match.public_id]) in html
+    assert reverse("support:iv_match_end", args=[match.public_id]) in html
 
 
 # Independent Visitors: the register ------------------------------------------------------
@@ -417,7 +431,7 @@ def _visitor_post(**overrides: object) -> dict:
 
 
 def test_manager_adds_a_volunteer(mona) -> None:
-    response = client_for(mona).post(reverse("reviews:iv_add"), _visitor_post())
+    response = client_for(mona).post(reverse("support:iv_add"), _visitor_post())
     assert response.status_code == 302
     visitor = IndependentVisitor.objects.get()
     assert (visitor.full_name, visitor.status, visitor.approved_on) == (
@@ -425,7 +439,7 @@ def test_manager_adds_a_volunteer(mona) -> None:
         "active",
         date(2023, 2, 6),
     )
-    event = _audited("visitor.create")
+    event = _audited(Action.VISITOR_CREATE)
     assert (event.user, event.child, event.object_id) == (mona, None, str(visitor.public_id))
 
 
@@ -445,40 +459,38 @@ def test_manager_adds_a_volunteer(mona) -> None:
             _date("approved_on", date(2022, 12, 1)),
             "The date approved must be on or after the DBS and reference checks on 9 January 2023",
         ),
-        ({"future": True}, "The date approved must be today or in the past"),
+        ({"future": True}, _not_after_today("The date approved")),
         ({"status": ""}, "Select the volunteer&#x27;s status"),
     ],
 )
 def test_volunteer_form_refuses_bad_input(mona, overrides, message) -> None:
     if overrides.pop("future", False):
         overrides = _date("approved_on", _tomorrow())
-    content = _errors(client_for(mona).post(reverse("reviews:iv_add"), _visitor_post(**overrides)))
+    content = _errors(client_for(mona).post(reverse("support:iv_add"), _visitor_post(**overrides)))
     assert message in content
     assert not IndependentVisitor.objects.exists()
 
 
 def test_manager_edits_a_volunteer(mona) -> None:
     visitor = factories.IndependentVisitorFactory(full_name="Vera Visitor")
-    url = reverse("reviews:iv_edit", args=[visitor.public_id])
+    url = reverse("support:iv_edit", args=[visitor.public_id])
     assert "Vera Visitor" in client_for(mona).get(url).content.decode()
-    response = client_for(mona).post(url, _visitor_post(status="paused"))
+    response = client_for(mona).post(url, _visitor_post(status="paused", version="1"))
     assert response.status_code == 302
     visitor.refresh_from_db()
-    assert visitor.status == "paused"
-    assert _audited("visitor.update").detail["fields"] == [
-        "approved_on",
-        "checks_on",
-        "full_name",
-        "notes",
-        "status",
-    ]
+    assert (visitor.status, visitor.version) == ("paused", 2)
+    event = _audited(Action.VISITOR_UPDATE)
+    assert (event.child, event.changes["status"]) == (None, {"before": "active", "after": "paused"})
+    assert set(event.changes) == {"status"}
 
 
 def test_a_matched_volunteer_cannot_leave(mona, ivys_child) -> None:
     match = factories.IvMatchFactory(child=ivys_child)
-    url = reverse("reviews:iv_edit", args=[match.visitor.public_id])
+    url = reverse("support:iv_edit", args=[match.visitor.public_id])
     content = _errors(
-        client_for(mona).post(url, _visitor_post(full_name=match.visitor.full_name, status="left"))
+        client_for(mona).post(
+            url, _visitor_post(full_name=match.visitor.full_name, status="left", version="1")
+        )
     )
     assert f"{match.visitor.full_name} is matched with 1 child: end the match first" in content
     match.visitor.refresh_from_db()
@@ -491,26 +503,28 @@ def test_register_lists_volunteers_and_only_visible_children_waiting(
     factories.IndependentVisitorFactory(full_name="Vera Visitor")
     factories.IvMatchFactory(child=ivys_child, visitor__full_name="Walter Matched")
     other = factories.looked_after_child(iro=ivy, first_name="Cara", last_name="Waiting")
-    factories.IvReferralFactory(child=other, referred_on=timezone.localdate() - timedelta(days=12))
+    factories.IvReferralFactory(child=other, referred_on=TODAY - timedelta(days=12))
     factories.IvReferralFactory(child=ians_child)
-    html = client_for(ivy).get(reverse("reviews:iv_list")).content.decode()
+    html = client_for(ivy).get(reverse("support:iv_list")).content.decode()
     assert "Vera Visitor" in html and "Walter Matched" in html
     assert "Cara Waiting" in html and ">12<" in html
     assert ians_child.full_name not in html
     assert "1 child waiting" in html
-    assert reverse("reviews:iv_add") not in html
+    assert reverse("support:iv_add") not in html
 
 
 # Independent Visitors: referrals, matches and their end ----------------------------------
 
 
 def test_iro_refers_a_child_for_an_independent_visitor(ivy, ivys_child) -> None:
-    url = reverse("reviews:iv_refer", args=[ivys_child.public_id])
+    url = reverse("support:iv_refer", args=[ivys_child.public_id])
     response = client_for(ivy).post(url, _date("referred_on", date(2024, 1, 8)))
     assert response.status_code == 302
     referral = IvReferral.objects.get(child=ivys_child)
     assert (referral.referred_on, referral.closed_on) == (date(2024, 1, 8), None)
-    assert _audited("iv_referral.create", child=ivys_child).object_id == str(referral.public_id)
+    assert _audited(Action.IV_REFERRAL_CREATE, child=ivys_child).object_id == str(
+        referral.public_id
+    )
 
 
 @pytest.mark.parametrize(
@@ -522,7 +536,7 @@ def test_iro_refers_a_child_for_an_independent_visitor(ivy, ivys_child) -> None:
             "has been waiting for an Independent Visitor since 8 January 2024",
         ),
         ("matched", date(2024, 4, 1), "already has an Independent Visitor, Vera Visitor"),
-        (None, None, "The date referred must be today or in the past"),
+        (None, None, _not_after_today("The date of the referral")),
         (None, date(2022, 1, 1), "The child was not looked after on that date"),
     ],
 )
@@ -532,7 +546,7 @@ def test_iv_referral_refuses_bad_input(ivy, ivys_child, setup, day, message) -> 
     if setup == "matched":
         factories.IvMatchFactory(child=ivys_child, visitor__full_name="Vera Visitor")
     before = IvReferral.objects.count()
-    url = reverse("reviews:iv_refer", args=[ivys_child.public_id])
+    url = reverse("support:iv_refer", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, _date("referred_on", day or _tomorrow())))
     assert message in content
     assert IvReferral.objects.count() == before
@@ -541,14 +555,14 @@ def test_iv_referral_refuses_bad_input(ivy, ivys_child, setup, day, message) -> 
 def test_matching_a_child_ends_their_wait(ivy, ivys_child) -> None:
     waiting = factories.IvReferralFactory(child=ivys_child, referred_on=date(2024, 1, 8))
     visitor = factories.IndependentVisitorFactory(full_name="Vera Visitor")
-    url = reverse("reviews:iv_match", args=[ivys_child.public_id])
+    url = reverse("support:iv_match", args=[ivys_child.public_id])
     assert "Vera Visitor" in client_for(ivy).get(url).content.decode()
     response = client_for(ivy).post(
-        url, {"visitor": str(visitor.public_id), **_date("started_on", date(2024, 3, 4))}
+        url, {"visitor": str(visitor.public_id), **_date("start_date", date(2024, 3, 4))}
     )
     assert response.status_code == 302
     match = IvMatch.objects.get(child=ivys_child)
-    assert (match.visitor, match.started_on, match.ended_on, match.created_by) == (
+    assert (match.visitor, match.start_date, match.end_date, match.created_by) == (
         visitor,
         date(2024, 3, 4),
         None,
@@ -556,26 +570,26 @@ def test_matching_a_child_ends_their_wait(ivy, ivys_child) -> None:
     )
     waiting.refresh_from_db()
     assert (waiting.closed_on, waiting.closed_reason) == (date(2024, 3, 4), "Matched")
-    assert _audited("iv_match.create", child=ivys_child).detail == {
+    assert _audited(Action.IV_MATCH_CREATE, child=ivys_child).detail == {
         "visitor": str(visitor.public_id)
     }
 
 
 def _match_post(visitor: IndependentVisitor, day: date) -> dict:
-    return {"visitor": str(visitor.public_id), **_date("started_on", day)}
+    return {"visitor": str(visitor.public_id), **_date("start_date", day)}
 
 
 def test_an_iv_match_overlapping_an_earlier_one_is_refused(ivy, ivys_child) -> None:
     factories.IvMatchFactory(
         child=ivys_child,
         visitor__full_name="Olive Old",
-        started_on=date(2024, 1, 8),
-        ended_on=date(2024, 6, 28),
+        start_date=date(2024, 1, 8),
+        end_date=date(2024, 6, 28),
         end_reason="Volunteer moved away",
     )
     waiting = factories.IvReferralFactory(child=ivys_child, referred_on=date(2024, 6, 28))
     visitor = factories.IndependentVisitorFactory(full_name="Vera Visitor")
-    url = reverse("reviews:iv_match", args=[ivys_child.public_id])
+    url = reverse("support:iv_match", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, _match_post(visitor, date(2024, 5, 1))))
     assert (
         f"This overlaps {ivys_child.full_name}&#x27;s match with Olive Old from 8 January 2024 to "
@@ -584,7 +598,7 @@ def test_an_iv_match_overlapping_an_earlier_one_is_refused(ivy, ivys_child) -> N
     assert IvMatch.objects.filter(child=ivys_child).count() == 1
     waiting.refresh_from_db()
     assert waiting.closed_on is None
-    assert not AuditEvent.objects.filter(action="iv_match.create").exists()
+    assert not AuditEvent.objects.filter(action=Action.IV_MATCH_CREATE, kind=Kind.CHANGE).exists()
     # A handover on the day the earlier match ended is not an overlap.
     response = client_for(ivy).post(url, _match_post(visitor, date(2024, 6, 28)))
     assert response.status_code == 302
@@ -592,20 +606,20 @@ def test_an_iv_match_overlapping_an_earlier_one_is_refused(ivy, ivys_child) -> N
 
 def test_an_iv_match_while_another_is_open_is_refused(ivy, ivys_child) -> None:
     factories.IvMatchFactory(
-        child=ivys_child, visitor__full_name="Olive Old", started_on=date(2024, 1, 8)
+        child=ivys_child, visitor__full_name="Olive Old", start_date=date(2024, 1, 8)
     )
     visitor = factories.IndependentVisitorFactory(full_name="Vera Visitor")
-    url = reverse("reviews:iv_match", args=[ivys_child.public_id])
+    url = reverse("support:iv_match", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, _match_post(visitor, date(2024, 5, 1))))
     assert "match with Olive Old from 8 January 2024, which has not ended: end it first" in content
     assert IvMatch.objects.filter(child=ivys_child).count() == 1
 
 
 def test_the_one_open_match_constraint_becomes_a_message(ivy, ivys_child) -> None:
-    factories.IvMatchFactory(child=ivys_child, started_on=date(2024, 1, 8))
+    factories.IvMatchFactory(child=ivys_child, start_date=date(2024, 1, 8))
     visitor = factories.IndependentVisitorFactory()
-    url = reverse("reviews:iv_match", args=[ivys_child.public_id])
-    with mock.patch.object(support_services, "_overlapping", return_value=None):
+    url = reverse("support:iv_match", args=[ivys_child.public_id])
+    with mock.patch.object(services, "_overlapping", return_value=None):
         content = _errors(client_for(ivy).post(url, _match_post(visitor, date(2024, 5, 1))))
     assert "matched with an Independent Visitor by someone else at the same time" in content
     assert IvMatch.objects.filter(child=ivys_child).count() == 1
@@ -619,14 +633,14 @@ def test_the_one_open_match_constraint_becomes_a_message(ivy, ivys_child) -> Non
             date(2023, 2, 1),
             "The match must start on or after Vera Visitor was approved on 6 February 2023",
         ),
-        ({}, None, "The date the match started must be today or in the past"),
+        ({}, None, _not_after_today("The date the match started")),
         ({}, date(2023, 3, 1), "The child was not looked after on that date"),
         ({"status": "paused"}, date(2024, 3, 4), "Choose an active Independent Visitor"),
     ],
 )
 def test_iv_match_form_refuses_bad_input(ivy, ivys_child, visitor_fields, day, message) -> None:
     visitor = factories.IndependentVisitorFactory(full_name="Vera Visitor", **visitor_fields)
-    url = reverse("reviews:iv_match", args=[ivys_child.public_id])
+    url = reverse("support:iv_match", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, _match_post(visitor, day or _tomorrow())))
     assert message in content
     assert not IvMatch.objects.exists()
@@ -637,9 +651,7 @@ def test_the_service_refuses_to_match_a_volunteer_who_is_not_active(ivy, ivys_ch
 
     visitor = factories.IndependentVisitorFactory(full_name="Vera Visitor", status="left")
     with pytest.raises(ValidationError) as error:
-        support_services.iv_match(
-            by=ivy, child=ivys_child, visitor=visitor, started_on=date(2024, 3, 4)
-        )
+        services.iv_match(by=ivy, child=ivys_child, visitor=visitor, start_date=date(2024, 3, 4))
     assert error.value.message_dict == {
         "visitor": [
             "Vera Visitor is not active (left the scheme): choose an active Independent Visitor"
@@ -649,51 +661,54 @@ def test_the_service_refuses_to_match_a_volunteer_who_is_not_active(ivy, ivys_ch
 
 
 def test_iro_ends_a_match(ivy, ivys_child) -> None:
-    match = factories.IvMatchFactory(child=ivys_child, started_on=date(2024, 3, 4))
-    url = reverse("reviews:iv_match_end", args=[match.public_id])
+    match = factories.IvMatchFactory(child=ivys_child, start_date=date(2024, 3, 4))
+    url = reverse("support:iv_match_end", args=[match.public_id])
     assert client_for(ivy).get(url).status_code == 200
     response = client_for(ivy).post(
-        url, {**_date("ended_on", date(2024, 9, 2)), "end_reason": "Turned 18"}
+        url, {**_date("end_date", date(2024, 9, 2)), "end_reason": "Turned 18", "version": "1"}
     )
     assert response.status_code == 302
     match.refresh_from_db()
-    assert (match.ended_on, match.end_reason, match.modified_by) == (
+    assert (match.end_date, match.end_reason, match.modified_by) == (
         date(2024, 9, 2),
         "Turned 18",
         ivy,
     )
-    assert _audited("iv_match.end", child=ivys_child).detail == {"reason": "Turned 18"}
+    assert _audited(Action.IV_MATCH_END, child=ivys_child).changes == {
+        "end_date": {"before": None, "after": "2024-09-02"},
+        "end_reason": {"before": "", "after": "Turned 18"},
+    }
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (
-            {**_date("ended_on", date(2024, 3, 1)), "end_reason": "Moved"},
+            {**_date("end_date", date(2024, 3, 1)), "end_reason": "Moved"},
             "The match must end on or after it started on 4 March 2024",
         ),
-        ({**_date("ended_on", date(2024, 9, 2)), "end_reason": ""}, "Enter why the match ended"),
+        ({**_date("end_date", date(2024, 9, 2)), "end_reason": ""}, "Enter why the match ended"),
         (
             {"end_reason": "Moved", "future": True},
-            "The date the match ended must be today or in the past",
+            _not_after_today("The date the match ended"),
         ),
         ({"end_reason": "Moved"}, "Enter the date the match ended"),
     ],
 )
 def test_ending_a_match_refuses_bad_input(ivy, ivys_child, data, message) -> None:
-    match = factories.IvMatchFactory(child=ivys_child, started_on=date(2024, 3, 4))
+    match = factories.IvMatchFactory(child=ivys_child, start_date=date(2024, 3, 4))
     if data.pop("future", False):
-        data.update(_date("ended_on", _tomorrow()))
-    url = reverse("reviews:iv_match_end", args=[match.public_id])
-    content = _errors(client_for(ivy).post(url, data))
+        data.update(_date("end_date", _tomorrow()))
+    url = reverse("support:iv_match_end", args=[match.public_id])
+    content = _errors(client_for(ivy).post(url, {**data, "version": "1"}))
     assert message in content
     match.refresh_from_db()
-    assert (match.ended_on, match.end_reason) == (None, "")
-    assert not AuditEvent.objects.filter(action="iv_match.end").exists()
+    assert (match.end_date, match.end_reason) == (None, "")
+    assert not AuditEvent.objects.filter(action=Action.IV_MATCH_END, kind=Kind.CHANGE).exists()
 
 
 def test_an_empty_submission_is_refused_not_treated_as_a_fresh_page(ivy, ivys_child) -> None:
-    url = reverse("reviews:iv_refer", args=[ivys_child.public_id])
+    url = reverse("support:iv_refer", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, {}))
     assert "There is a problem" in content and "Enter the date of the referral" in content
     assert content.count("<form") == 2  # the page's form and sign-out, no nested form

@@ -1,8 +1,8 @@
-"""URLs for in-contact plans, advocacy and Independent Visitors (included by reviews.urls)."""
-
 from django.urls import path
 
-from reviews import support_views as views
+from support import views
+
+app_name = "support"
 
 urlpatterns = [
     path("children/<uuid:public_id>/contact-plan/", views.contact_plan, name="contact_plan"),

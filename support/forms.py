@@ -7,24 +7,47 @@ from django import forms
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from core.forms import GovDateField, page_helper
-from reviews.models import (
+from core.forms import BoundedTextField, GovDateField, VersionedForm, page_helper
+from core.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+from support.models import (
+    NAME_MAX_LENGTH,
     AdvocacyOutcome,
+    AdvocacyReferral,
     ContactMethod,
     InContactPlan,
     IndependentVisitor,
+    IvMatch,
     VisitorStatus,
 )
+
+
+def _happened(*, what: str, label: str, required: bool = True, **kwargs: Any) -> GovDateField:
+    """A date of something that has already happened: today at the latest."""
+    return GovDateField(
+        what=what, label=label, required=required, latest=timezone.localdate, **kwargs
+    )
+
+
+def _line(*, what: str, label: str, max_length: int = NAME_MAX_LENGTH, **kwargs: Any) -> Any:
+    """A one-line text input with the GOV.UK message for text that is too long."""
+    return BoundedTextField(
+        what=what, label=label, max_length=max_length, widget=forms.TextInput, **kwargs
+    )
 
 
 def _today(kwargs: dict, field: str) -> None:
     kwargs.setdefault("initial", {field: timezone.localdate()})
 
 
-class ContactPlanForm(forms.Form):
-    """How the child and their IRO agreed to keep in touch."""
+class ContactPlanForm(VersionedForm):
+    """How the child and their IRO agreed to keep in touch.
 
-    agreed_on = GovDateField(what="the date the plan was agreed", label="Date agreed")
+    A plan replaces the current one, so the form carries which plan was current (and its
+    version) when it was opened: a plan agreed by someone else meanwhile is not replaced
+    unseen.
+    """
+
+    start_date = _happened(what="the date the plan was agreed", label="Date agreed")
     methods = forms.MultipleChoiceField(
         label="How will you keep in touch?",
         choices=ContactMethod.choices,
@@ -46,43 +69,59 @@ class ContactPlanForm(forms.Form):
             "max_value": "How often must be 52 weeks or fewer",
         },
     )
-    childs_words = forms.CharField(
+    childs_words = BoundedTextField(
+        what="the child's own words",
+        max_length=REASON_MAX_LENGTH,
+        rows=4,
         label="In the child's own words (optional)",
         help_text="What the child said about how and when they want to hear from you",
-        widget=forms.Textarea,
         required=False,
     )
+    replaces = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, plan: InContactPlan | None = None, **kwargs: Any) -> None:
-        if "initial" not in kwargs:
-            kwargs["initial"] = {"agreed_on": timezone.localdate()}
-            if plan is not None:
-                kwargs["initial"].update(
-                    methods=plan.methods,
-                    every_weeks=plan.every_weeks,
-                    childs_words=plan.childs_words,
-                )
+        initial: dict[str, Any] = {"start_date": timezone.localdate(), "version": 0}
+        if plan is not None:
+            initial.update(
+                methods=plan.methods,
+                every_weeks=plan.every_weeks,
+                childs_words=plan.childs_words,
+                replaces=plan.public_id,
+                version=plan.version,
+            )
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
-            Field("agreed_on"),
+            Field("start_date"),
             Field.checkboxes("methods", legend_size=Size.SMALL, small=True),
             Field.text("every_weeks", field_width=3),
             Field.textarea("childs_words", rows=4),
+            "replaces",
+            "version",
             Submit("submit", "Save in-contact plan"),
         )
+
+    def plan(self) -> dict[str, Any]:
+        """The new plan's fields as entered."""
+        return {
+            f: self.cleaned_data[f]
+            for f in ("start_date", "methods", "every_weeks", "childs_words")
+        }
 
 
 class ContactLogForm(forms.Form):
     """One contact between the IRO and the child."""
 
-    contacted_on = GovDateField(what="the date of the contact", label="Date of contact")
+    contacted_on = _happened(what="the date of the contact", label="Date of contact")
     method = forms.ChoiceField(
         label="How were you in touch?",
         choices=ContactMethod.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select how you were in touch"},
     )
-    note = forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False)
+    note = BoundedTextField(
+        what="the note", max_length=NOTE_MAX_LENGTH, rows=4, label="Note (optional)", required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         _today(kwargs, "contacted_on")
@@ -96,15 +135,17 @@ class ContactLogForm(forms.Form):
 
 
 class AdvocacyReferralForm(forms.Form):
-    referred_on = GovDateField(what="the date of the referral", label="Date referred")
-    organisation = forms.CharField(
+    referred_on = _happened(what="the date of the referral", label="Date referred")
+    organisation = _line(
+        what="the advocacy organisation",
         label="Advocacy organisation",
-        max_length=150,
         error_messages={"required": "Enter the advocacy organisation"},
     )
-    reason = forms.CharField(
+    reason = BoundedTextField(
+        what="why the child is being referred",
+        max_length=REASON_MAX_LENGTH,
+        rows=4,
         label="Why is the child being referred?",
-        widget=forms.Textarea,
         error_messages={"required": "Enter why the child is being referred"},
     )
 
@@ -119,25 +160,34 @@ class AdvocacyReferralForm(forms.Form):
         )
 
 
-class AdvocacyOutcomeForm(forms.Form):
+class AdvocacyOutcomeForm(VersionedForm):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=AdvocacyOutcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the outcome"},
     )
-    outcome_on = GovDateField(
+    outcome_on = _happened(
         what="the date of the outcome",
         label="Date of outcome",
         help_text="Leave blank while waiting for a response",
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, referral: AdvocacyReferral, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "outcome": referral.outcome,
+                "outcome_on": referral.outcome_on,
+                "version": referral.version,
+            },
+        )
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
             Field.radios("outcome", legend_size=Size.SMALL, small=True),
             Field("outcome_on"),
+            "version",
             Submit("submit", "Save outcome"),
         )
 
@@ -147,9 +197,9 @@ class VisitorForm(forms.Form):
 
     fields_saved = ("full_name", "status", "checks_on", "approved_on", "notes")
 
-    full_name = forms.CharField(
+    full_name = _line(
+        what="the full name",
         label="Full name",
-        max_length=150,
         error_messages={"required": "Enter the volunteer's full name"},
     )
     status = forms.ChoiceField(
@@ -158,41 +208,55 @@ class VisitorForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the volunteer's status"},
     )
-    checks_on = GovDateField(
+    checks_on = _happened(
         what="the date of the DBS and reference checks",
         label="Date of DBS and reference checks (optional until active)",
         required=False,
     )
-    approved_on = GovDateField(
+    approved_on = _happened(
         what="the date approved",
         label="Date approved by the panel (optional until active)",
         required=False,
     )
-    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+    notes = BoundedTextField(
+        what="the notes",
+        max_length=NOTE_MAX_LENGTH,
+        rows=3,
+        label="Notes (optional)",
+        required=False,
+    )
 
-    def saved(self) -> dict[str, Any]:
-        """The volunteer's fields as entered."""
-        return {f: self.cleaned_data[f] for f in self.fields_saved}
-
-    def __init__(
-        self, *args: Any, visitor: IndependentVisitor | None = None, **kwargs: Any
-    ) -> None:
-        if visitor is not None and "initial" not in kwargs:
-            kwargs["initial"] = {f: getattr(visitor, f) for f in self.fields_saved}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"status": VisitorStatus.IN_RECRUITMENT})
         super().__init__(*args, **kwargs)
-        self.helper = page_helper(
+        self.helper = page_helper(*self.layout(), Submit("submit", "Save volunteer"))
+
+    def layout(self) -> list:
+        return [
             Field.text("full_name"),
             Field.radios("status", legend_size=Size.SMALL, small=True),
             Field("checks_on"),
             Field("approved_on"),
             Field.textarea("notes", rows=3),
-            Submit("submit", "Save volunteer"),
-        )
+        ]
+
+    def saved(self) -> dict[str, Any]:
+        """The volunteer's fields as entered."""
+        return {f: self.cleaned_data[f] for f in self.fields_saved}
+
+
+class VisitorEditForm(VersionedForm, VisitorForm):
+    """Change a volunteer's details; `version` catches a save over someone else's changes."""
+
+    def __init__(self, *args: Any, visitor: IndependentVisitor, **kwargs: Any) -> None:
+        initial = {f: getattr(visitor, f) for f in self.fields_saved}
+        kwargs.setdefault("initial", {**initial, "version": visitor.version})
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(*self.layout(), "version", Submit("submit", "Save volunteer"))
 
 
 class IvReferForm(forms.Form):
-    referred_on = GovDateField(what="the date of the referral", label="Date referred")
+    referred_on = _happened(what="the date of the referral", label="Date referred")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         _today(kwargs, "referred_on")
@@ -221,35 +285,36 @@ class IvMatchForm(forms.Form):
             "invalid_choice": "Choose an active Independent Visitor",
         },
     )
-    started_on = GovDateField(what="the date the match started", label="Match started on")
+    start_date = _happened(what="the date the match started", label="Match started on")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        _today(kwargs, "started_on")
+        _today(kwargs, "start_date")
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["visitor"]).queryset = (
             IndependentVisitor.objects.filter(status=VisitorStatus.ACTIVE)
-            .annotate(current_matches=Count("matches", filter=Q(matches__ended_on=None)))
+            .annotate(current_matches=Count("matches", filter=Q(matches__end_date=None)))
             .order_by("full_name")
         )
         self.helper = page_helper(
-            Field.select("visitor"), Field("started_on"), Submit("submit", "Save match")
+            Field.select("visitor"), Field("start_date"), Submit("submit", "Save match")
         )
 
 
-class IvMatchEndForm(forms.Form):
-    ended_on = GovDateField(what="the date the match ended", label="Match ended on")
-    end_reason = forms.CharField(
+class IvMatchEndForm(VersionedForm):
+    end_date = _happened(what="the date the match ended", label="Match ended on")
+    end_reason = _line(
+        what="why the match ended",
         label="Why did the match end?",
-        max_length=150,
         help_text="For example, the young person turned 18, or the volunteer moved away",
         error_messages={"required": "Enter why the match ended"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        _today(kwargs, "ended_on")
+    def __init__(self, *args: Any, match: IvMatch, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"end_date": timezone.localdate(), "version": match.version})
         super().__init__(*args, **kwargs)
         self.helper = page_helper(
-            Field("ended_on"),
+            Field("end_date"),
             Field.text("end_reason"),
+            "version",
             Submit("submit", "End match", css_class="govuk-button--warning"),
         )

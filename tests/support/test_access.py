@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from audit.models import AuditEvent
+from audit.models import Action, AuditEvent, Kind
 from tests import factories
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(date(2024, 12, 2), tick=False)]
 
 CHILD_URLS = ["contact_plan", "contact_log", "advocacy_add", "iv_refer", "iv_match"]
 RECORD_URLS = ["advocacy_update", "iv_match_end"]
@@ -32,8 +32,8 @@ def _record(name: str, child: object) -> object:
 
 def _page_url(name: str) -> str:
     if name == "iv_edit":
-        return reverse("reviews:iv_edit", args=[factories.IndependentVisitorFactory().public_id])
-    return reverse(f"reviews:{name}")
+        return reverse("support:iv_edit", args=[factories.IndependentVisitorFactory().public_id])
+    return reverse(f"support:{name}")
 
 
 @pytest.mark.parametrize("persona", ["ivy", "mona", "ada"])
@@ -43,9 +43,9 @@ def test_child_urls_answer_each_role_as_its_access_allows(
 ) -> None:
     client = client_for(request.getfixturevalue(persona))
     own, foreign = CHILD_EXPECTED[persona]
-    assert client.get(reverse(f"reviews:{name}", args=[ivys_child.public_id])).status_code == own
+    assert client.get(reverse(f"support:{name}", args=[ivys_child.public_id])).status_code == own
     assert (
-        client.get(reverse(f"reviews:{name}", args=[ians_child.public_id])).status_code == foreign
+        client.get(reverse(f"support:{name}", args=[ians_child.public_id])).status_code == foreign
     )
 
 
@@ -56,8 +56,8 @@ def test_record_urls_answer_each_role_as_access_to_the_child_allows(
 ) -> None:
     client = client_for(request.getfixturevalue(persona))
     own, foreign = CHILD_EXPECTED[persona]
-    own_url = reverse(f"reviews:{name}", args=[_record(name, ivys_child).public_id])
-    foreign_url = reverse(f"reviews:{name}", args=[_record(name, ians_child).public_id])
+    own_url = reverse(f"support:{name}", args=[_record(name, ivys_child).public_id])
+    foreign_url = reverse(f"support:{name}", args=[_record(name, ians_child).public_id])
     assert client.get(own_url).status_code == own
     assert client.get(foreign_url).status_code == foreign
 
@@ -74,9 +74,9 @@ def test_register_pages_answer_each_role_as_its_role_allows(
 @pytest.mark.parametrize("name", CHILD_URLS + RECORD_URLS)
 def test_anonymous_visitor_is_sent_to_sign_in_for_every_child_url(name: str, ivys_child) -> None:
     if name in RECORD_URLS:
-        url = reverse(f"reviews:{name}", args=[_record(name, ivys_child).public_id])
+        url = reverse(f"support:{name}", args=[_record(name, ivys_child).public_id])
     else:
-        url = reverse(f"reviews:{name}", args=[ivys_child.public_id])
+        url = reverse(f"support:{name}", args=[ivys_child.public_id])
     for response in (client_for(None).get(url), client_for(None).post(url, {})):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -90,38 +90,44 @@ def test_anonymous_visitor_is_sent_to_sign_in_for_every_page(name: str, db) -> N
 
 
 def test_iro_posting_to_a_foreign_child_saves_nothing_and_is_audited(ivy, ians_child) -> None:
-    url = reverse("reviews:iv_refer", args=[ians_child.public_id])
+    url = reverse("support:iv_refer", args=[ians_child.public_id])
     data = {"referred_on_0": "8", "referred_on_1": "1", "referred_on_2": "2024"}
     assert client_for(ivy).post(url, data).status_code == 404
     assert not ians_child.iv_referrals.exists()
     event = AuditEvent.objects.get(child=ians_child)
-    assert (event.user, event.action, event.allowed) == (ivy, "iv_referral.create", False)
+    assert (event.user, event.action, event.kind) == (ivy, Action.IV_REFERRAL_CREATE, Kind.REFUSAL)
 
 
 def test_iro_ending_a_foreign_match_is_refused_and_audited(ivy, ians_child) -> None:
     match = factories.IvMatchFactory(child=ians_child)
-    url = reverse("reviews:iv_match_end", args=[match.public_id])
-    data = {"ended_on_0": "2", "ended_on_1": "9", "ended_on_2": "2024", "end_reason": "Moved"}
+    url = reverse("support:iv_match_end", args=[match.public_id])
+    data = {
+        "end_date_0": "2",
+        "end_date_1": "9",
+        "end_date_2": "2024",
+        "end_reason": "Moved",
+        "version": str(match.version),
+    }
     assert client_for(ivy).post(url, data).status_code == 404
     match.refresh_from_db()
-    assert match.ended_on is None
+    assert match.end_date is None
     event = AuditEvent.objects.get(child=ians_child)
-    assert (event.action, event.allowed) == ("iv_match.end", False)
+    assert (event.action, event.kind) == (Action.IV_MATCH_END, Kind.REFUSAL)
 
 
 def test_a_missing_record_answers_like_a_foreign_one(ivy, ians_child) -> None:
     client = client_for(ivy)
     foreign = reverse(
-        "reviews:advocacy_update",
+        "support:advocacy_update",
         args=[factories.AdvocacyReferralFactory(child=ians_child).public_id],
     )
-    missing = reverse("reviews:advocacy_update", args=["00000000-0000-4000-8000-000000000000"])
+    missing = reverse("support:advocacy_update", args=["00000000-0000-4000-8000-000000000000"])
     assert client.get(foreign).status_code == client.get(missing).status_code == 404
 
 
 def test_iro_cannot_add_a_volunteer_by_posting(ivy) -> None:
     response = client_for(ivy).post(
-        reverse("reviews:iv_add"), {"full_name": "Sneaky", "status": "active"}
+        reverse("support:iv_add"), {"full_name": "Sneaky", "status": "active"}
     )
     assert response.status_code == 403
 
@@ -130,7 +136,7 @@ def _register_rows(count: int, iro: object) -> None:
     """`count` volunteers each matched with a child, and `count` children waiting."""
     for _ in range(count):
         matched = factories.looked_after_child(iro=iro)
-        factories.IvMatchFactory(child=matched, started_on=date(2024, 3, 4))
+        factories.IvMatchFactory(child=matched, start_date=date(2024, 3, 4))
         waiting = factories.looked_after_child(iro=iro)
         factories.IvReferralFactory(child=waiting, referred_on=date(2024, 1, 8))
 
@@ -143,7 +149,7 @@ def test_register_keeps_a_fixed_number_of_queries(
     _register_rows(rows, ivy)
     client = client_for(request.getfixturevalue(persona))
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("reviews:iv_list"))
+        response = client.get(reverse("support:iv_list"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f"{rows} children waiting" in html

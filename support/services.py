@@ -1,18 +1,21 @@
 """Writes for the child's independent support: in-contact plans, contacts, advocacy referrals
 and Independent Visitors. Each is atomic, validated and audited in the same transaction."""
 
+import uuid
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from audit.models import Action, Kind
-from audit.writer import record
+from audit.writer import changes_between, record, snapshot
 from children.models import Child
+from core.conflicts import CONFLICT_MESSAGE, EditConflict, lock
+from core.dates import long_date, not_in_future
 from iro_service.models import User
-from reviews.models import (
+from reviews.models import Review
+from support.models import (
     AdvocacyOutcome,
     AdvocacyReferral,
     ContactLog,
@@ -21,24 +24,11 @@ from reviews.models import (
     IndependentVisitor,
     IvMatch,
     IvReferral,
-    Review,
     VisitorStatus,
 )
 
 MATCHED = "Matched"
-
-
-def _lock_child(child: Child) -> Child:
-    return Child.objects.select_for_update().get(pk=child.pk)
-
-
-def _long(day: date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
-def _not_future(field: str, day: date | None, what: str) -> None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: f"{what} must be today or in the past"})
+PLAN = "in-contact plan"
 
 
 # In-contact plans and contacts -----------------------------------------------------------
@@ -49,47 +39,45 @@ def contact_plan_set(
     *,
     by: User,
     child: Child,
-    agreed_on: date,
+    replaces: uuid.UUID | None,
+    version: int,
+    start_date: date,
     methods: list[str],
     every_weeks: int,
     childs_words: str = "",
 ) -> InContactPlan:
-    """Agree the child's in-contact plan; a current plan ends the day the new one is agreed."""
-    _lock_child(child)
-    _not_future("agreed_on", agreed_on, "The date agreed")
+    """Agree the child's in-contact plan; the current one, the one the user saw, ends that day.
+
+    EditConflict if the current plan is not the one `replaces` names at `version`.
+    """
+    lock(child)
+    not_in_future(start_date, field="start_date", what="The date agreed")
     if not methods:
         raise ValidationError({"methods": "Select how you and the child will keep in touch"})
     if set(methods) - set(ContactMethod.values):
         raise ValidationError({"methods": "Select how you will keep in touch from the list"})
-    current = InContactPlan.objects.select_for_update().filter(child=child, ended_on=None).first()
+    current = InContactPlan.objects.open().filter(child=child).first()
+    if (current.public_id if current else None) != replaces:
+        raise EditConflict(CONFLICT_MESSAGE.format(what=PLAN))
     if current is not None:
-        if agreed_on < current.agreed_on:
+        current = lock(current, version=version, what=PLAN)
+        if start_date < current.start_date:
             raise ValidationError(
                 {
-                    "agreed_on": "The new plan must be agreed on or after the current plan was "
-                    f"agreed on {_long(current.agreed_on)}"
+                    "start_date": "The new plan must be agreed on or after the current plan was "
+                    f"agreed on {long_date(current.start_date)}"
                 }
             )
-        current.ended_on = agreed_on
-        current.stamp(by)
-        current.full_clean(validate_constraints=False)
-        current.save()
+        current.end_date = start_date
+        current.save_by(by)
     plan = InContactPlan(
         child=child,
-        agreed_on=agreed_on,
+        start_date=start_date,
         methods=list(methods),
         every_weeks=every_weeks,
         childs_words=childs_words,
     )
-    plan.stamp(by)
-    plan.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            plan.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"agreed_on": "Someone else changed the plan at the same time: check it and try again"}
-        ) from exc
+    plan.save_by(by)
     record(
         user=by,
         kind=Kind.CHANGE,
@@ -106,17 +94,12 @@ def contact_log_add(
     *, by: User, child: Child, contacted_on: date, method: str, note: str = ""
 ) -> ContactLog:
     """Log a contact with the child against the in-contact plan in force on that day."""
-    _lock_child(child)
-    _not_future("contacted_on", contacted_on, "The date of contact")
+    lock(child)
+    not_in_future(contacted_on, field="contacted_on", what="The date of contact")
     plans = InContactPlan.objects.filter(child=child)
-    plan = (
-        plans.filter(agreed_on__lte=contacted_on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=contacted_on))
-        .order_by("-agreed_on", "-created_at")
-        .first()
-    )
+    plan = plans.in_force_on(contacted_on).order_by("-start_date", "-created_at").first()
     if plan is None:
-        first = plans.order_by("agreed_on").first()
+        first = plans.order_by("start_date").first()
         if first is None:
             raise ValidationError(
                 {
@@ -127,7 +110,7 @@ def contact_log_add(
         raise ValidationError(
             {
                 "contacted_on": "The date of contact must be on or after the in-contact plan "
-                f"was agreed on {_long(first.agreed_on)}"
+                f"was agreed on {long_date(first.start_date)}"
             }
         )
     contact = ContactLog(
@@ -152,8 +135,8 @@ def advocacy_refer(
     review: Review | None = None,
 ) -> AdvocacyReferral:
     """Refer the child to an independent advocate, optionally prompted by one of their reviews."""
-    _lock_child(child)
-    _not_future("referred_on", referred_on, "The date referred")
+    lock(child)
+    not_in_future(referred_on, field="referred_on", what="The date referred")
     if review is not None:
         if review.child_id != child.pk:
             raise ValidationError({"referred_on": "That review is not one of this child's"})
@@ -161,7 +144,7 @@ def advocacy_refer(
             raise ValidationError(
                 {
                     "referred_on": "The referral must be on or after the review that prompted it, "
-                    f"held on {_long(review.held_on)}"
+                    f"held on {long_date(review.held_on)}"
                 }
             )
     if not child.was_looked_after_on(referred_on):
@@ -187,26 +170,29 @@ def advocacy_refer(
 
 @transaction.atomic
 def advocacy_update(
-    *, by: User, referral: AdvocacyReferral, outcome: str, outcome_on: date | None
+    *,
+    by: User,
+    referral: AdvocacyReferral,
+    version: int,
+    outcome: str,
+    outcome_on: date | None,
 ) -> AdvocacyReferral:
-    """Record what came of an advocacy referral."""
-    referral = (
-        AdvocacyReferral.objects.select_for_update().select_related("child").get(pk=referral.pk)
-    )
+    """Record what came of an advocacy referral, refused if someone saved since `version`."""
+    referral = lock(referral, version=version, what="advocacy referral")
+    before = snapshot(referral)
     if outcome == AdvocacyOutcome.PENDING:
         outcome_on = None
     elif outcome_on is None:
         raise ValidationError({"outcome_on": "Enter the date of the outcome"})
     else:
-        _not_future("outcome_on", outcome_on, "The date of the outcome")
+        not_in_future(outcome_on, field="outcome_on", what="The date of the outcome")
         if outcome_on < referral.referred_on:
             raise ValidationError(
                 {
                     "outcome_on": "The date of the outcome must be on or after the referral on "
-                    f"{_long(referral.referred_on)}"
+                    f"{long_date(referral.referred_on)}"
                 }
             )
-    previous = referral.outcome
     referral.outcome = outcome
     referral.outcome_on = outcome_on
     referral.save_by(by)
@@ -216,7 +202,7 @@ def advocacy_update(
         action=Action.ADVOCACY_UPDATE,
         child=referral.child,
         obj=referral,
-        detail={"from": previous, "to": outcome},
+        changes=changes_between(before, referral),
     )
     return referral
 
@@ -226,15 +212,23 @@ def advocacy_update(
 
 def _validate_visitor(visitor: IndependentVisitor) -> None:
     errors: dict[str, str] = {}
-    today = timezone.localdate()
-    if visitor.checks_on and visitor.checks_on > today:
-        errors["checks_on"] = "The date of the checks must be today or in the past"
-    if visitor.approved_on and visitor.approved_on > today:
-        errors["approved_on"] = "The date approved must be today or in the past"
-    elif visitor.approved_on and visitor.checks_on and visitor.approved_on < visitor.checks_on:
+    for field, what in (
+        ("checks_on", "The date of the checks"),
+        ("approved_on", "The date approved"),
+    ):
+        try:
+            not_in_future(getattr(visitor, field), field=field, what=what)
+        except ValidationError as error:
+            errors[field] = error.message_dict[field][0]
+    if (
+        "approved_on" not in errors
+        and visitor.approved_on
+        and visitor.checks_on
+        and visitor.approved_on < visitor.checks_on
+    ):
         errors["approved_on"] = (
             "The date approved must be on or after the DBS and reference checks on "
-            f"{_long(visitor.checks_on)}"
+            f"{long_date(visitor.checks_on)}"
         )
     if visitor.status == VisitorStatus.ACTIVE:
         if not visitor.checks_on and "checks_on" not in errors:
@@ -249,7 +243,7 @@ def _validate_visitor(visitor: IndependentVisitor) -> None:
 
 @transaction.atomic
 def visitor_add(*, by: User, visitor: IndependentVisitor) -> IndependentVisitor:
-    """Add a volunteer to the Independent Visitor register."""
+    """Add a volunteer to the Independent Visitor register (they are no child's record)."""
     _validate_visitor(visitor)
     visitor.save_by(by)
     record(user=by, kind=Kind.CHANGE, action=Action.VISITOR_CREATE, child=None, obj=visitor)
@@ -257,14 +251,17 @@ def visitor_add(*, by: User, visitor: IndependentVisitor) -> IndependentVisitor:
 
 
 @transaction.atomic
-def visitor_update(*, by: User, visitor: IndependentVisitor, changes: dict) -> IndependentVisitor:
+def visitor_update(
+    *, by: User, visitor: IndependentVisitor, version: int, changes: dict[str, Any]
+) -> IndependentVisitor:
     """Change a volunteer's details or status; one who is matched cannot leave or pause."""
-    locked = IndependentVisitor.objects.select_for_update().get(pk=visitor.pk)
+    locked = lock(visitor, version=version, what="volunteer's details")
+    before = snapshot(locked)
     for field, value in changes.items():
         setattr(locked, field, value)
     _validate_visitor(locked)
     if locked.status != VisitorStatus.ACTIVE:
-        open_matches = IvMatch.objects.filter(visitor=locked, ended_on=None).count()
+        open_matches = IvMatch.objects.open().filter(visitor=locked).count()
         if open_matches:
             raise ValidationError(
                 {
@@ -280,7 +277,7 @@ def visitor_update(*, by: User, visitor: IndependentVisitor, changes: dict) -> I
         action=Action.VISITOR_UPDATE,
         child=None,
         obj=locked,
-        detail={"fields": sorted(changes)},
+        changes=changes_between(before, locked),
     )
     return locked
 
@@ -288,8 +285,8 @@ def visitor_update(*, by: User, visitor: IndependentVisitor, changes: dict) -> I
 @transaction.atomic
 def iv_refer(*, by: User, child: Child, referred_on: date) -> IvReferral:
     """Put the child on the list of children waiting for an Independent Visitor."""
-    _lock_child(child)
-    _not_future("referred_on", referred_on, "The date referred")
+    lock(child)
+    not_in_future(referred_on, field="referred_on", what="The date referred")
     if not child.was_looked_after_on(referred_on):
         raise ValidationError({"referred_on": "The child was not looked after on that date"})
     waiting = IvReferral.objects.filter(child=child, closed_on=None).first()
@@ -297,10 +294,10 @@ def iv_refer(*, by: User, child: Child, referred_on: date) -> IvReferral:
         raise ValidationError(
             {
                 "referred_on": f"{child.full_name} has been waiting for an Independent Visitor "
-                f"since {_long(waiting.referred_on)}"
+                f"since {long_date(waiting.referred_on)}"
             }
         )
-    match = IvMatch.objects.filter(child=child, ended_on=None).select_related("visitor").first()
+    match = IvMatch.objects.open().filter(child=child).select_related("visitor").first()
     if match is not None:
         raise ValidationError(
             {
@@ -309,34 +306,32 @@ def iv_refer(*, by: User, child: Child, referred_on: date) -> IvReferral:
             }
         )
     referral = IvReferral(child=child, referred_on=referred_on)
-    referral.stamp(by)
-    referral.full_clean(validate_constraints=False)
-    referral.save()
+    referral.save_by(by)
     record(user=by, kind=Kind.CHANGE, action=Action.IV_REFERRAL_CREATE, child=child, obj=referral)
     return referral
 
 
-def _overlapping(child: Child, started_on: date) -> IvMatch | None:
-    """A match of `child` that a new open-ended match from `started_on` would overlap.
+def _overlapping(child: Child, start_date: date) -> IvMatch | None:
+    """A match of `child` that a new open-ended match from `start_date` would overlap.
 
     Matches are inclusive of their start and end dates, except that a new match may start on
     the day the previous one ended (a handover), as allocations and plans do.
     """
     return (
         IvMatch.objects.filter(child=child)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=started_on))
+        .exclude(end_date__lte=start_date)
         .select_related("visitor")
-        .order_by("-started_on")
+        .order_by("-start_date")
         .first()
     )
 
 
 @transaction.atomic
-def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, started_on: date) -> IvMatch:
+def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, start_date: date) -> IvMatch:
     """Match the child with an active Independent Visitor; their waiting referral closes."""
-    _lock_child(child)
-    visitor = IndependentVisitor.objects.select_for_update().get(pk=visitor.pk)
-    _not_future("started_on", started_on, "The date the match started")
+    lock(child)
+    visitor = lock(visitor)
+    not_in_future(start_date, field="start_date", what="The date the match started")
     if visitor.status != VisitorStatus.ACTIVE:
         raise ValidationError(
             {
@@ -344,45 +339,42 @@ def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, started_on:
                 f"({visitor.get_status_display().lower()}): choose an active Independent Visitor"
             }
         )
-    if visitor.approved_on and started_on < visitor.approved_on:
+    if visitor.approved_on and start_date < visitor.approved_on:
         raise ValidationError(
             {
-                "started_on": f"The match must start on or after {visitor.full_name} was "
-                f"approved on {_long(visitor.approved_on)}"
+                "start_date": f"The match must start on or after {visitor.full_name} was "
+                f"approved on {long_date(visitor.approved_on)}"
             }
         )
-    if not child.was_looked_after_on(started_on):
-        raise ValidationError({"started_on": "The child was not looked after on that date"})
-    other = _overlapping(child, started_on)
+    if not child.was_looked_after_on(start_date):
+        raise ValidationError({"start_date": "The child was not looked after on that date"})
+    other = _overlapping(child, start_date)
     if other is not None:
-        if other.ended_on is None:
-            span = f"from {_long(other.started_on)}, which has not ended: end it first"
+        if other.end_date is None:
+            span = f"from {long_date(other.start_date)}, which has not ended: end it first"
         else:
-            span = f"from {_long(other.started_on)} to {_long(other.ended_on)}"
+            span = f"from {long_date(other.start_date)} to {long_date(other.end_date)}"
         raise ValidationError(
             {
-                "started_on": f"This overlaps {child.full_name}'s match with "
+                "start_date": f"This overlaps {child.full_name}'s match with "
                 f"{other.visitor.full_name} {span}. A child has one Independent Visitor at a time"
             }
         )
-    match = IvMatch(child=child, visitor=visitor, started_on=started_on)
-    match.stamp(by)
-    match.full_clean(validate_constraints=False)
+    match = IvMatch(child=child, visitor=visitor, start_date=start_date)
     try:
         with transaction.atomic():
-            match.save()
+            match.save_by(by)
     except IntegrityError as exc:
         raise ValidationError(
             {
-                "started_on": "The child was matched with an Independent Visitor by someone "
+                "start_date": "The child was matched with an Independent Visitor by someone "
                 "else at the same time: check and try again"
             }
         ) from exc
     for referral in IvReferral.objects.select_for_update().filter(child=child, closed_on=None):
-        referral.closed_on = max(started_on, referral.referred_on)
+        referral.closed_on = max(start_date, referral.referred_on)
         referral.closed_reason = MATCHED
-        referral.stamp(by)
-        referral.save()
+        referral.save_by(by)
     record(
         user=by,
         kind=Kind.CHANGE,
@@ -395,29 +387,35 @@ def iv_match(*, by: User, child: Child, visitor: IndependentVisitor, started_on:
 
 
 @transaction.atomic
-def iv_match_end(*, by: User, match: IvMatch, ended_on: date, end_reason: str) -> IvMatch:
+def iv_match_end(
+    *, by: User, match: IvMatch, version: int, end_date: date, end_reason: str
+) -> IvMatch:
     """End a match between a child and their Independent Visitor, recording why."""
-    match = IvMatch.objects.select_for_update().select_related("child", "visitor").get(pk=match.pk)
-    if match.ended_on is not None:
-        raise ValidationError({"ended_on": f"This match already ended on {_long(match.ended_on)}"})
-    _not_future("ended_on", ended_on, "The date the match ended")
-    if ended_on < match.started_on:
+    match = lock(match, version=version, what="Independent Visitor match")
+    if match.end_date is not None:
         raise ValidationError(
-            {"ended_on": f"The match must end on or after it started on {_long(match.started_on)}"}
+            {"end_date": f"This match already ended on {long_date(match.end_date)}"}
+        )
+    not_in_future(end_date, field="end_date", what="The date the match ended")
+    if end_date < match.start_date:
+        raise ValidationError(
+            {
+                "end_date": "The match must end on or after it started on "
+                f"{long_date(match.start_date)}"
+            }
         )
     if not end_reason.strip():
         raise ValidationError({"end_reason": "Enter why the match ended"})
-    match.ended_on = ended_on
+    before = snapshot(match)
+    match.end_date = end_date
     match.end_reason = end_reason.strip()
-    match.stamp(by)
-    match.full_clean(validate_constraints=False)
-    match.save()
+    match.save_by(by)
     record(
         user=by,
         kind=Kind.CHANGE,
         action=Action.IV_MATCH_END,
         child=match.child,
         obj=match,
-        detail={"reason": match.end_reason},
+        changes=changes_between(before, match),
     )
     return match

@@ -1,0 +1,181 @@
+"""Demo in-contact plans, contacts, advocacy referrals and Independent Visitors for the seed
+command, over the children already loaded: about 86 advocacy referrals a year, 40 volunteers
+with 29 matches open and 8 children waiting. Deterministic for a seed and a `today`.
+"""
+
+import random
+from datetime import date, timedelta
+
+from children.models import Child, PeriodOfCare
+from iro_service.models import User
+from support.models import (
+    AdvocacyReferral,
+    ContactLog,
+    InContactPlan,
+    IndependentVisitor,
+    IvMatch,
+    IvReferral,
+)
+
+BATCH = 2000
+VOLUNTEER_NAMES = [
+    "Alison Hart",
+    "Ben Carter",
+    "Chloe Patel",
+    "Daniel Osei",
+    "Emma Walsh",
+    "Farah Begum",
+    "George Lewis",
+    "Hannah Shah",
+    "Isaac Brown",
+    "Jasmine Clarke",
+    "Kieran Doyle",
+    "Laura Evans",
+    "Mohammed Iqbal",
+    "Nadia Kowalski",
+    "Oliver Grant",
+    "Priya Mistry",
+    "Rachel Green",
+    "Samuel Okafor",
+    "Tara Singh",
+    "Usman Ali",
+    "Victoria Reid",
+    "William Hughes",
+    "Yasmin Hussain",
+    "Zoe Turner",
+    "Aaron Mills",
+    "Bethany Cole",
+    "Callum Price",
+    "Deborah Nash",
+    "Ellis Ward",
+    "Fatima Noor",
+    "Grace Kelly",
+    "Harjit Sandhu",
+    "Imogen Lowe",
+    "Jack Fraser",
+    "Karen Blake",
+    "Liam Ryan",
+    "Megan Ford",
+    "Nathan Bell",
+    "Olivia Marsh",
+    "Paul Dixon",
+]
+
+
+def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str, int]:
+    """In-contact plans, contacts, advocacy referrals and IVs for the demo children."""
+    rng = random.Random(seed * 7 + 5)
+    audit = {"created_by": created_by, "modified_by": created_by}
+    children = {c.pk: c for c in Child.objects.only("pk", "date_of_birth")}
+    looked_after = list(
+        PeriodOfCare.objects.open().order_by("child_id").values_list("child_id", "start_date")
+    )
+    plans, contacts, referrals, volunteers, matches, waiting = [], [], [], [], [], []
+    for child_id, start in looked_after:
+        if children[child_id].age_on(today) >= 8 and rng.random() < 0.7:
+            agreed = max(start, today - timedelta(days=rng.randint(30, 300)))
+            plan = InContactPlan(
+                child_id=child_id,
+                start_date=agreed,
+                every_weeks=rng.choice([4, 6, 8, 12]),
+                methods=rng.sample(["face_to_face", "phone", "text", "video"], 2),
+                childs_words="Text me before my review and come to see me at home.",
+                **audit,
+            )
+            plans.append(plan)
+    InContactPlan.objects.bulk_create(plans, batch_size=BATCH)
+    for plan in plans:
+        day = plan.start_date + timedelta(weeks=plan.every_weeks)
+        while day < today:
+            contacts.append(
+                ContactLog(
+                    child_id=plan.child_id,
+                    plan_id=plan.pk,
+                    contacted_on=day,
+                    method=rng.choice(plan.methods),
+                    note="Caught up about school and home.",
+                    **audit,
+                )
+            )
+            day += timedelta(weeks=plan.every_weeks, days=rng.randint(-5, 5))
+    ContactLog.objects.bulk_create(contacts, batch_size=BATCH)
+
+    # Advocacy: about 86 referrals a year, to children in care at the time.
+    periods = list(PeriodOfCare.objects.values_list("child_id", "start_date", "end_date"))
+    for year_start in (date(today.year - k, 4, 1) for k in range(4, -1, -1)):
+        for _ in range(86):
+            day = year_start + timedelta(days=rng.randint(0, 364))
+            if day >= today:
+                continue
+            in_care = [c for c, s, e in periods if s <= day and (e is None or e >= day)]
+            if not in_care:
+                continue
+            outcome = (
+                rng.choice(["completed", "completed", "accepted", "declined"])
+                if day < today - timedelta(days=60)
+                else "pending"
+            )
+            referrals.append(
+                AdvocacyReferral(
+                    child_id=rng.choice(in_care),
+                    referred_on=day,
+                    organisation=rng.choice(["NYAS", "Coram Voice", "Barnardo's"]),
+                    reason=rng.choice(
+                        [
+                            "Wants support to put views at the review",
+                            "Did not take part in the last review",
+                            "Complaint about placement",
+                            "Wants to talk about family time",
+                        ]
+                    ),
+                    outcome=outcome,
+                    outcome_on=None
+                    if outcome == "pending"
+                    else day + timedelta(days=rng.randint(5, 40)),
+                    **audit,
+                )
+            )
+    AdvocacyReferral.objects.bulk_create(referrals, batch_size=BATCH)
+
+    # Independent Visitors: about 9 approved a year, 29 matches open at the end.
+    for n, name in enumerate(VOLUNTEER_NAMES):
+        approved = today - timedelta(days=40 * n + rng.randint(0, 30))
+        volunteers.append(
+            IndependentVisitor(
+                full_name=name,
+                checks_on=approved - timedelta(days=30),
+                approved_on=approved,
+                status="active" if n < 34 else "left",
+                **audit,
+            )
+        )
+    IndependentVisitor.objects.bulk_create(volunteers, batch_size=BATCH)
+    period_start = dict(looked_after)
+    eligible = [c for c, s in looked_after if 8 <= children[c].age_on(today) < 18]
+    rng.shuffle(eligible)
+    active = [v for v in volunteers if v.status == "active"]
+    for volunteer, child_id in zip(active[:29], eligible[:29], strict=False):
+        assert volunteer.approved_on is not None  # every demo volunteer is approved above
+        start = max(
+            volunteer.approved_on,
+            period_start[child_id],
+            today - timedelta(days=rng.randint(30, 700)),
+        )
+        matches.append(
+            IvMatch(child_id=child_id, visitor_id=volunteer.pk, start_date=start, **audit)
+        )
+    IvMatch.objects.bulk_create(matches, batch_size=BATCH)
+    for child_id in eligible[29:37]:
+        waiting.append(
+            IvReferral(
+                child_id=child_id, referred_on=today - timedelta(days=rng.randint(10, 200)), **audit
+            )
+        )
+    IvReferral.objects.bulk_create(waiting, batch_size=BATCH)
+    return {
+        "contact_plans": len(plans),
+        "contacts": len(contacts),
+        "advocacy_referrals": len(referrals),
+        "independent_visitors": len(volunteers),
+        "iv_matches": len(matches),
+    }
