@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iro_service.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -29,7 +29,7 @@ from children.demo import build_demo_authority  # noqa: E402
 TODAY = date(2026, 3, 31)  # fixed, so every run builds the same data
 
 
-class _Rollback(Exception):
+class _RollbackError(Exception):
     pass
 
 
@@ -57,8 +57,8 @@ def main() -> None:
                         children=args.children, seed=args.seed, today=TODAY
                     )
                     seconds = time.perf_counter() - started
-                    raise _Rollback
-            except _Rollback:
+                    raise _RollbackError
+            except _RollbackError:
                 pass
             total = len(summary.plan.children)
             print(

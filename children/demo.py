@@ -13,6 +13,7 @@ the Appendix 1 age bands and the placements table. Names and postcodes are made 
 is not a UK postcode area); only public_id UUIDs differ between two runs of the same seed.
 """
 
+import itertools
 import random
 import time
 from collections import Counter
@@ -504,7 +505,7 @@ def _period(
                 rpc,
             )
         )
-    for earlier, later in zip(episodes, episodes[1:], strict=False):
+    for earlier, later in itertools.pairwise(episodes):
         earlier.end, earlier.rec = later.start, "X1"
     if end:
         episodes[-1].end, episodes[-1].rec = end, rec
@@ -796,7 +797,9 @@ def plan_demo(*, children: int, seed: int, today: date) -> DemoPlan:
 def insert_plan(plan: DemoPlan) -> DemoSummary:
     """Write a plan with bulk_create (call inside a transaction); sets the plan's pk fields."""
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design
-    joined = timezone.make_aware(datetime(plan.today.year - HISTORY_YEARS - 1, 4, 1, 9))
+    joined = datetime(
+        plan.today.year - HISTORY_YEARS - 1, 4, 1, 9, tzinfo=timezone.get_current_timezone()
+    )
     groups = {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
     users = User.objects.bulk_create(
         [

@@ -12,13 +12,13 @@ CONFLICT_MESSAGE = (
 )
 
 
-class EditConflict(Exception):
+class EditConflictError(Exception):
     """The record changed since the user opened it: their save would overwrite another's."""
 
 
 def lock(record: RecordT, *, version: int | None = None, what: str = "record") -> RecordT:
-    """The record's row, locked for this transaction; EditConflict if saved since `version`."""
+    """The record's row, locked for this transaction; EditConflictError if saved since `version`."""
     locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
     if version is not None and locked.version != version:  # type: ignore[attr-defined]
-        raise EditConflict(CONFLICT_MESSAGE.format(what=what))
+        raise EditConflictError(CONFLICT_MESSAGE.format(what=what))
     return locked

@@ -1,6 +1,6 @@
 """The one way a page shows and saves a form: validate, call the service, then redirect.
 
-A service's ValidationError lands on the form's fields; an EditConflict (someone saved
+A service's ValidationError lands on the form's fields; an EditConflictError (someone saved
 since the form was opened) answers 409 with a fresh form and the conflict message.
 """
 
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
-from core.conflicts import EditConflict
+from core.conflicts import EditConflictError
 from core.forms import add_service_errors
 
 FORM_PAGE = "includes/form_page.html"
@@ -42,13 +42,13 @@ def form_page(
     """Show `form`; on a valid POST run `save`, then redirect with `success`, or show the errors.
 
     `refreshed` builds the form again from the record as saved now, shown (409) when
-    `save` raises EditConflict.
+    `save` raises EditConflictError.
     """
     conflict, status = "", 200
     if request.method == "POST" and form.is_valid():
         try:
             result = save()
-        except EditConflict as error:
+        except EditConflictError as error:
             if refreshed is None:
                 raise
             form, conflict, status = refreshed(), str(error), 409

@@ -14,7 +14,7 @@ from django.db import transaction
 from audit.models import Action, Kind
 from audit.writer import changes_between, record, snapshot
 from children.models import Child
-from core.conflicts import EditConflict, lock
+from core.conflicts import EditConflictError, lock
 from core.dates import long_date, not_in_future
 from escalations import rules
 from escalations.models import (
@@ -40,12 +40,12 @@ class AreaData:
 def _locked(
     escalation: Escalation, *, version: int, doing: str, stage: str | None = None
 ) -> Escalation:
-    """The escalation's row, locked; EditConflict, saying where it now stands, if saved since."""
+    """The escalation's row, locked; EditConflictError, saying where it now stands, if saved since."""
     locked = lock(escalation)
     if locked.version != version or (stage is not None and locked.stage != stage):
         # Unlike the standard conflict message, this one says where the escalation now is,
         # which is what the second person needs to decide whether to act again.
-        raise EditConflict(
+        raise EditConflictError(
             f"Someone else moved or changed this escalation while you were {doing}. It is now "
             f"{locked.get_status_display().lower()} at {locked.stage_label.lower()}. "
             "Nothing has been saved: check the escalation and try again."

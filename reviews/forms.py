@@ -194,7 +194,7 @@ class RecordForm(VersionedForm):
     late_reason = forms.ChoiceField(
         label="If the review was late, why? (optional)",
         required=False,
-        choices=[("", "Not late")] + LateReason.choices,
+        choices=[("", "Not late"), *LateReason.choices],
     )
     late_reason_detail = _line(
         what="more about why it was late",

@@ -80,7 +80,7 @@ def review_schedule(
     request: HttpRequest | None = None,
 ) -> Review:
     """Schedule the child's next review, its reg. 33 due date counted from the reviews held."""
-    Child.objects.select_for_update().get(pk=child.pk)
+    lock(child)
     period = PeriodOfCare.objects.open().filter(child=child).first()
     if period is None:
         raise ValidationError({"scheduled_for": "The child is not looked after, so has no reviews"})

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from audit.models import Action, Kind
 from audit.writer import changes_between, record, snapshot
 from children.models import Child
-from core.conflicts import CONFLICT_MESSAGE, EditConflict, lock
+from core.conflicts import CONFLICT_MESSAGE, EditConflictError, lock
 from core.dates import long_date, not_in_future
 from iro_service.models import User
 from reviews.models import Review
@@ -48,7 +48,7 @@ def contact_plan_set(
 ) -> InContactPlan:
     """Agree the child's in-contact plan; the current one, the one the user saw, ends that day.
 
-    EditConflict if the current plan is not the one `replaces` names at `version`.
+    EditConflictError if the current plan is not the one `replaces` names at `version`.
     """
     lock(child)
     not_in_future(start_date, field="start_date", what="The date agreed")
@@ -58,7 +58,7 @@ def contact_plan_set(
         raise ValidationError({"methods": "Select how you will keep in touch from the list"})
     current = InContactPlan.objects.open().filter(child=child).first()
     if (current.public_id if current else None) != replaces:
-        raise EditConflict(CONFLICT_MESSAGE.format(what=PLAN))
+        raise EditConflictError(CONFLICT_MESSAGE.format(what=PLAN))
     if current is not None:
         current = lock(current, version=version, what=PLAN)
         if start_date < current.start_date:

@@ -1,11 +1,30 @@
-"""Shared personas: Ivy and Ian are IROs, Mona a service manager, Ada an admin."""
+"""Shared personas: Ivy and Ian are IROs, Mona a service manager, Ada an admin.
+
+Every test runs on a fixed clock (a Monday, 9am) unless it travels elsewhere itself, so no
+test depends on the day it runs: none fails on 29 February or at a month's end.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.test import Client
 
 from children.models import Child
 from iro_service.models import User
 from tests import factories
+
+FIXED_NOW = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("time_machine"):
+        yield  # the test's own time_machine mark sets the clock
+        return
+    with time_machine.travel(FIXED_NOW, tick=False):
+        yield
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
 from iro_service.settings.base import *  # noqa: E402,F403
 
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-never-in-production")  # noqa: F405, S105
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-never-in-production")  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iro_oversight")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
-from iro_service.settings.base import *  # noqa: E402,F403
+from iro_service.settings.base import *  # noqa: F403
 
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 DEBUG = False

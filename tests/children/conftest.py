@@ -1,15 +1,7 @@
-"""Children's pages run on a fixed clock: a Monday in June, so dates never depend on today."""
+"""Children's tests share the day the root conftest's fixed clock stands on."""
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
-import time_machine
+from tests.conftest import FIXED_NOW
 
-TODAY = date(2024, 6, 3)
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock() -> Iterator[None]:
-    with time_machine.travel(TODAY, tick=False):
-        yield
+TODAY: date = FIXED_NOW.date()

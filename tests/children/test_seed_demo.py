@@ -1,6 +1,7 @@
 """The demo authority: deterministic, shaped like the seed's report, and within every rule."""
 
 import hashlib
+import itertools
 import os
 import random
 import subprocess
@@ -153,7 +154,8 @@ def test_full_size_plan_is_shaped_like_the_seed():
         "V2": (10, 20),
     }.items():
         assert low <= 100 * statuses[status] / n <= high, statuses
-    assert not statuses["V3"] and not statuses["V4"]
+    assert not statuses["V3"]
+    assert not statuses["V4"]
     group_of = {code: group for group, members in codes.PLACEMENT_GROUPS for code in members}
     provider_of = {code: key for key, members in codes.PROVIDER_GROUPS.items() for code in members}
     table = Counter((group_of[e.place], provider_of[e.provider]) for e in current)
@@ -194,9 +196,11 @@ def test_staff_9_active_iros_on_7_8_fte_and_one_who_left(demo):
     iros = demo_staff().iros().active()
     assert iros.count() == 9
     assert iros.total_fte() == Decimal("7.8")
-    assert demo.iros == 9 and demo.fte == Decimal("7.8")
+    assert demo.iros == 9
+    assert demo.fte == Decimal("7.8")
     leaver = demo_staff().iros().get(is_active=False)
-    assert leaver.left_on and leaver.fte
+    assert leaver.left_on
+    assert leaver.fte
     assert not Allocation.objects.open().filter(iro=leaver).exists()
     assert Allocation.objects.filter(iro=leaver).exists()
     assert not Allocation.objects.filter(iro=leaver, end_date__gt=leaver.left_on).exists()
@@ -208,7 +212,8 @@ def test_staff_9_active_iros_on_7_8_fte_and_one_who_left(demo):
     manager = User.objects.get(email=MANAGER)
     assert demo_children().count() == len(demo.plan.children)
     assert demo_allocations().filter(iro__in=demo_staff()).count() == demo_allocations().count()
-    assert manager.full_name and not manager.fte
+    assert manager.full_name
+    assert not manager.fte
 
 
 def test_allocations_one_open_each_within_5_working_days_and_by_fte(demo):
@@ -217,7 +222,8 @@ def test_allocations_one_open_each_within_5_working_days_and_by_fte(demo):
     )
     open_allocations = demo_allocations().open().select_related("iro", "child")
     for allocation in open_allocations:
-        assert allocation.iro.is_active and allocation.iro.has_role(Role.IRO)
+        assert allocation.iro.is_active
+        assert allocation.iro.has_role(Role.IRO)
     assert set(open_allocations.values_list("child", flat=True)) <= set(
         demo_children().looked_after_now().values_list("pk", flat=True)
     )
@@ -228,8 +234,9 @@ def test_allocations_one_open_each_within_5_working_days_and_by_fte(demo):
     for allocation in demo_allocations().order_by("start_date", "pk"):
         allocations_of[allocation.child_id].append(allocation)
     for child_id, spans in allocations_of.items():
-        for earlier, later in zip(spans, spans[1:], strict=False):
-            assert earlier.end_date is not None and earlier.end_date <= later.start_date
+        for earlier, later in itertools.pairwise(spans):
+            assert earlier.end_date is not None
+            assert earlier.end_date <= later.start_date
         for allocation in spans:
             assert any(
                 p.start_date <= allocation.start_date
@@ -261,10 +268,12 @@ def test_allocations_one_open_each_within_5_working_days_and_by_fte(demo):
 
 def test_a_few_children_wait_for_an_iro_inside_and_over_the_target(demo):
     waiting = list(demo_children().unallocated())
-    assert 2 <= len(waiting) <= 6 and len(waiting) == demo.unallocated
+    assert 2 <= len(waiting) <= 6
+    assert len(waiting) == demo.unallocated
     waits = [working_days_between(c.periods.get(end_date=None).start_date, TODAY) for c in waiting]
     assert all(1 <= w <= 10 for w in waits), waits
-    assert any(w <= 5 for w in waits) and any(w > 5 for w in waits), waits
+    assert any(w <= 5 for w in waits), waits
+    assert any(w > 5 for w in waits), waits
 
 
 def test_siblings_share_last_name_and_iro(demo):
@@ -294,8 +303,9 @@ def test_episodes_never_overlap_and_chain_within_periods(demo):
         assert episodes[0].start_date == period.start_date
         assert episodes[0].reason_new_episode == "S"
         assert all(e.reason_new_episode in "PLTB" for e in episodes[1:])
-        for earlier, later in zip(episodes, episodes[1:], strict=False):
-            assert earlier.end_date == later.start_date and earlier.reason_ceased == "X1"
+        for earlier, later in itertools.pairwise(episodes):
+            assert earlier.end_date == later.start_date
+            assert earlier.reason_ceased == "X1"
             if later.reason_new_episode == "L":
                 assert (earlier.placement_type, earlier.placement_postcode) == (
                     later.placement_type,
@@ -308,7 +318,8 @@ def test_episodes_never_overlap_and_chain_within_periods(demo):
         last = episodes[-1]
         assert last.end_date == period.end_date
         if period.end_date:
-            assert last.reason_ceased == period.reason_ceased and period.reason_ceased != "X1"
+            assert last.reason_ceased == period.reason_ceased
+            assert period.reason_ceased != "X1"
     assert (
         not demo_periods()
         .filter(
@@ -347,7 +358,8 @@ def test_every_code_is_valid_for_its_collection_year(demo):
     assert not demo_episodes().filter(placement_type="K3", start_date__lt=date(2023, 4, 1)).exists()
     assert not demo_episodes().open().filter(legal_status__in=("V3", "V4")).exists()
     for child in demo_children():
-        assert child.ethnicity in codes.ETHNIC and child.sex in ("M", "F")
+        assert child.ethnicity in codes.ETHNIC
+        assert child.sex in ("M", "F")
         assert len(child.child_ref) <= 10
 
 

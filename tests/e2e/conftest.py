@@ -2,15 +2,29 @@
 
 import os
 import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 SHOTS.mkdir(exist_ok=True)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Journeys run on a fixed clock that moves on as they run (sessions need time to pass). It
+# stands after any real date these tests will meet, so cookies the server dates from it
+# never look expired to the browser, which keeps the real time.
+JOURNEY_START = datetime(2031, 6, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def journey_clock() -> Iterator[None]:
+    with time_machine.travel(JOURNEY_START, tick=True):
+        yield
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

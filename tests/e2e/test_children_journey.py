@@ -22,7 +22,7 @@ def test_iro_signs_in_and_opens_a_child_from_their_caseload(
 def test_wrong_password_shows_an_error_summary(page: Page, live_server, ivy) -> None:
     sign_in(page, live_server, ivy.email, password="not-the-password")
     expect(page.get_by_role("alert")).to_contain_text("Enter a correct email address and password")
-    expect(page).to_have_title("Error: Sign in – IRO Oversight")
+    expect(page).to_have_title("Error: Sign in – IRO Oversight")  # noqa: RUF001 - GOV.UK title dash
 
 
 def test_manager_adds_a_child_with_a_date_error_then_corrects_it(

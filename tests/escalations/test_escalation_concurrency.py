@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.db import close_old_connections
 
-from core.conflicts import EditConflict
+from core.conflicts import EditConflictError
 from escalations import services
 from escalations.models import Escalation, EscalationEvent
 from tests.escalations.conftest import make_escalation
@@ -32,7 +32,7 @@ def test_two_simultaneous_moves_make_one_stage_change_and_one_conflict(ivy, mona
                 reason=reason,
             )
             results[name] = "moved"
-        except EditConflict as conflict:
+        except EditConflictError as conflict:
             results[name] = conflict
         finally:
             close_old_connections()
@@ -47,7 +47,7 @@ def test_two_simultaneous_moves_make_one_stage_change_and_one_conflict(ivy, mona
         thread.join(timeout=30)
 
     outcomes = sorted(type(r).__name__ for r in results.values())
-    assert outcomes == ["EditConflict", "str"]
+    assert outcomes == ["EditConflictError", "str"]
     escalation.refresh_from_db()
     assert escalation.version == 2
     moves = EscalationEvent.objects.filter(escalation=escalation, kind__in=["escalated", "skipped"])

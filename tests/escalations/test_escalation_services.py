@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent, Kind
-from core.conflicts import EditConflict
+from core.conflicts import EditConflictError
 from escalations import services
 from escalations.models import AreaOfConcern, Escalation, EscalationEvent, Stage, Status
 from escalations.rules import STAGE_ORDER, can_move, is_skip
@@ -137,7 +137,7 @@ def test_escalating_before_the_stage_started_is_refused(ivy, ivys_escalation):
 def test_a_move_from_a_stale_page_is_a_conflict(ivy, mona, ivys_escalation):
     stale = Escalation.objects.get(pk=ivys_escalation.pk)
     _move(ivys_escalation, mona, "stage_2")
-    with pytest.raises(EditConflict, match="It is now open at stage 2"):
+    with pytest.raises(EditConflictError, match="It is now open at stage 2"):
         _move(stale, ivy, "stage_2")
     ivys_escalation.refresh_from_db()
     assert (ivys_escalation.stage, ivys_escalation.version) == ("stage_2", 2)
@@ -395,7 +395,7 @@ def test_a_change_from_a_stale_page_is_a_conflict_naming_where_it_now_stands(
     ivy, mona, ivys_escalation, change
 ):
     _respond(ivys_escalation, mona, version=1)
-    with pytest.raises(EditConflict, match="It is now open at stage 1"):
+    with pytest.raises(EditConflictError, match="It is now open at stage 1"):
         change(ivys_escalation, ivy, version=1)
     ivys_escalation.refresh_from_db()
     assert (ivys_escalation.version, ivys_escalation.status) == (2, "open")
@@ -407,7 +407,7 @@ def test_reopening_from_a_stale_page_is_a_conflict(ivy, mona, ivys_child):
     services.escalation_reopen(
         by=mona, escalation=escalation, version=1, on=date(2024, 2, 1), reason="Contact stopped"
     )
-    with pytest.raises(EditConflict, match="It is now open at stage 1"):
+    with pytest.raises(EditConflictError, match="It is now open at stage 1"):
         services.escalation_reopen(
             by=ivy, escalation=escalation, version=1, on=date(2024, 2, 2), reason="Again"
         )

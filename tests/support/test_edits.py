@@ -315,7 +315,8 @@ def test_a_volunteers_page_writes_a_read_row_per_matched_child_it_shows(
     )
     factories.IvMatchFactory(child=ians_child, visitor=visitor, start_date=date(2024, 3, 4))
     html = client_for(mona).get(reverse("support:iv_edit", args=[visitor.public_id])).content
-    assert ivys_child.full_name in html.decode() and ians_child.full_name in html.decode()
+    assert ivys_child.full_name in html.decode()
+    assert ians_child.full_name in html.decode()
     reads = AuditEvent.objects.filter(action=Action.VISITOR_VIEW, kind=Kind.READ)
     assert {row.child for row in reads} == {ivys_child, ians_child}
     assert len({row.page_view for row in reads}) == 1

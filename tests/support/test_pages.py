@@ -361,7 +361,8 @@ def test_panel_stops_suggesting_advocacy_once_a_referral_is_made(ivy, ivys_child
     )
     html = _panel(ivys_child)
     assert "consider an advocacy referral" not in html
-    assert "NYAS" in html and "Waiting for a response" in html
+    assert "NYAS" in html
+    assert "Waiting for a response" in html
 
 
 def test_panel_does_not_suggest_advocacy_when_the_child_took_part(ivys_child) -> None:
@@ -386,16 +387,17 @@ def test_panel_shows_the_plan_and_when_the_next_contact_is_due(ivys_child) -> No
         childs_words="Ring after school",
     )
     html = _panel(ivys_child, today=date(2024, 2, 1))
-    assert (
-        "Phone call, Video call" in html and "Every 6 weeks" in html and "Ring after school" in html
-    )
+    assert "Phone call, Video call" in html
+    assert "Every 6 weeks" in html
+    assert "Ring after school" in html
     assert "19 February 2024" in html  # agreed 8 January + 6 weeks, no contact yet
     contact = ContactLog.objects.create(
         child=ivys_child, plan=plan, contacted_on=date(2024, 2, 1), method="phone"
     )
     html = _panel(ivys_child, today=date(2024, 4, 1))
     assert contact.contacted_on.strftime("%-d %B %Y") in html
-    assert "14 March 2024" in html and "Overdue" in html
+    assert "14 March 2024" in html
+    assert "Overdue" in html
     assert reverse("support:contact_log", args=[ivys_child.public_id]) in html
 
 
@@ -506,8 +508,10 @@ def test_register_lists_volunteers_and_only_visible_children_waiting(
     factories.IvReferralFactory(child=other, referred_on=TODAY - timedelta(days=12))
     factories.IvReferralFactory(child=ians_child)
     html = client_for(ivy).get(reverse("support:iv_list")).content.decode()
-    assert "Vera Visitor" in html and "Walter Matched" in html
-    assert "Cara Waiting" in html and ">12<" in html
+    assert "Vera Visitor" in html
+    assert "Walter Matched" in html
+    assert "Cara Waiting" in html
+    assert ">12<" in html
     assert ians_child.full_name not in html
     assert "1 child waiting" in html
     assert reverse("support:iv_add") not in html
@@ -710,6 +714,7 @@ def test_ending_a_match_refuses_bad_input(ivy, ivys_child, data, message) -> Non
 def test_an_empty_submission_is_refused_not_treated_as_a_fresh_page(ivy, ivys_child) -> None:
     url = reverse("support:iv_refer", args=[ivys_child.public_id])
     content = _errors(client_for(ivy).post(url, {}))
-    assert "There is a problem" in content and "Enter the date of the referral" in content
+    assert "There is a problem" in content
+    assert "Enter the date of the referral" in content
     assert content.count("<form") == 2  # the page's form and sign-out, no nested form
     assert not IvReferral.objects.exists()
