@@ -48,7 +48,7 @@ check-deploy: setup
 
 ## test: set up, start services, lint, check production settings, run the whole suite
 test: setup services browser lint check-deploy
-	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest --create-db -n 2 $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest --create-db -n 2 --dist worksteal $(PYTEST_ARGS)
 
 ## up: the production-like stack without Docker (gunicorn, Celery worker and beat) on local PostgreSQL and Redis
 up: setup services

@@ -74,6 +74,16 @@ class Action(models.TextChoices):
     PAGE_OPEN = "page.open", "Opened a page"
     # support
     VISITOR_VIEW = "visitor.view", "Opened an Independent Visitor's page"
+    # children8: the end of care, IROs leaving, allocation and cover dates, episodes
+    ALLOCATION_END = "allocation.end", "Ended an IRO allocation"
+    REALLOCATION_VIEW = "reallocation.view", "Opened an IRO's children to reallocate them"
+    COVER_UPDATE = "cover.update", "Changed cover"
+    COVER_END = "cover.end", "Ended cover"
+    EPISODE_UPDATE = "episode.update", "Changed an episode"
+    CONTACT_PLAN_END = "contact_plan.end", "Ended an in-contact plan"
+    IV_REFERRAL_CLOSE = "iv_referral.close", "Closed an Independent Visitor referral"
+    # reviews8: RAG follow-ups ended when care ends
+    RAG_FOLLOW_UP_END = "rag.follow_up_end", "Ended a RAG follow-up"
 
 
 class AuditEvent(models.Model):

@@ -507,6 +507,8 @@ def _period(
         )
     for earlier, later in itertools.pairwise(episodes):
         earlier.end, earlier.rec = later.start, "X1"
+        # The reason for a placement change is written on the placement that ended (rule 225).
+        earlier.rpc, later.rpc = later.rpc, ""
     if end:
         episodes[-1].end, episodes[-1].rec = end, rec
     return PeriodPlan(start, end, rec, episodes)
@@ -787,10 +789,12 @@ def plan_demo(*, children: int, seed: int, today: date) -> DemoPlan:
                     ("LS", e.ls),
                     ("PLACE", e.place),
                     ("PLACE_PROVIDER", e.provider),
-                    ("REASON_PLACE_CHANGE", e.rpc),
                 ):
                     assert not value or value in codes.codes_on(name, e.start), (child.ref, e)
                 assert not e.rec or e.rec in codes.codes_on("REC", e.end), (child.ref, e)
+                assert not e.rpc or (
+                    e.rec == "X1" and e.rpc in codes.codes_on("REASON_PLACE_CHANGE", e.end)
+                ), (child.ref, e)
     return plan
 
 

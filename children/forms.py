@@ -1,5 +1,6 @@
 """Forms for children's records, allocations and episodes, rendered with GOV.UK patterns."""
 
+import uuid
 from dataclasses import fields
 from datetime import date
 from typing import Any, cast
@@ -10,9 +11,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from children import codes
-from children.models import Allocation, Child, ChildQuerySet, Sex
+from children.models import Allocation, Child, ChildQuerySet, CoverArrangement, Sex
 from children.services import EpisodeData
-from core.forms import GovDateField, page_helper
+from core.dates import long_date
+from core.forms import GovDateField, VersionedForm, page_helper
 from iro_service.models import User
 
 
@@ -289,14 +291,18 @@ class ChildAdmitForm(ChildDetailsForm, EpisodeFieldsMixin):
 
 
 class EpisodeForm(EpisodeFieldsMixin):
-    """A change of placement or legal status, or a return to care."""
+    """A change of placement or legal status, or a return to care.
+
+    The reason for a placement change is why the current placement ended: it is saved on
+    the episode that ends (SSDA903 REASON_PLACE_CHANGE), so a return to care does not ask it.
+    """
 
     start_date = GovDateField(
         what="the date of the change", label="Date of the change", latest=timezone.localdate
     )
     reason_new_episode = _code_field("RNE", "Reason for the change")
     reason_place_change = _code_field(
-        "REASON_PLACE_CHANGE", "Reason for the placement change", required=False
+        "REASON_PLACE_CHANGE", "Why the previous placement ended", required=False
     )
 
     def __init__(self, *args: Any, looked_after: bool, **kwargs: Any) -> None:
@@ -305,13 +311,16 @@ class EpisodeForm(EpisodeFieldsMixin):
             (c, t) for c, t in codes.current_choices("RNE") if (c == "S") != looked_after
         ]
         cast(forms.ChoiceField, self.fields["reason_new_episode"]).choices = rne
-        self.helper = page_helper(
-            Field("start_date"),
-            Field.select("reason_new_episode"),
-            *self.episode_layout(),
-            Field.select("reason_place_change"),
-            Submit("submit", "Save change"),
-        )
+        layout: list = [Field("start_date"), Field.select("reason_new_episode")]
+        if looked_after:
+            self.fields["reason_place_change"].help_text = (
+                "Needed for a change of placement, unless either placement is temporary "
+                "(T0 to T4). It is recorded on the placement that ended."
+            )
+            layout.append(Field.select("reason_place_change"))
+        else:
+            del self.fields["reason_place_change"]
+        self.helper = page_helper(*layout, *self.episode_layout(), Submit("submit", "Save change"))
 
     def clean_start_date(self) -> date:
         start = self.cleaned_data["start_date"]
@@ -327,6 +336,10 @@ class EpisodeForm(EpisodeFieldsMixin):
                 if f.name in self.cleaned_data
             }
         )
+
+    def ended_placement_reason(self) -> str:
+        """Why the current placement ended, saved on the episode that ends."""
+        return self.cleaned_data.get("reason_place_change", "")
 
 
 class PeriodEndForm(forms.Form):
@@ -363,6 +376,7 @@ class AllocationForm(forms.Form):
         label="IRO",
         queryset=User.objects.iros()
         .active()
+        .filter(left_on=None)
         .annotate(caseload=Count("allocations", filter=Q(allocations__end_date=None)))
         .order_by("full_name"),
         empty_label="Select an IRO",
@@ -393,6 +407,9 @@ class AllocationForm(forms.Form):
             initial["iro"] = User.objects.filter(public_id=sibling_iros[0][0]).first()
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        period = child.periods.filter(end_date=None).first()
+        if period is not None:
+            cast(GovDateField, self.fields["start_date"]).earliest = period.start_date
         if sibling_iros:
             names = ", ".join(name for _, name in sibling_iros)
             self.fields[
@@ -525,3 +542,145 @@ class CoverForm(forms.Form):
             Field("end_date"),
             Submit("submit", "Arrange cover"),
         )
+
+
+class CoverChangeForm(VersionedForm):
+    """Change when a cover arrangement starts or ends."""
+
+    start_date = GovDateField(what="the date cover starts", label="Cover starts on")
+    end_date = GovDateField(
+        what="the date cover ends", label="Cover ends on (optional)", required=False
+    )
+
+    def __init__(self, *args: Any, cover: CoverArrangement, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"start_date": cover.start_date, "end_date": cover.end_date, "version": cover.version},
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(
+            Field("start_date"), Field("end_date"), "version", Submit("submit", "Save cover")
+        )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date")
+        return data
+
+
+class CoverEndForm(VersionedForm):
+    """End a cover arrangement today: the button on each row of the cover page."""
+
+
+END = "end"
+
+
+class ReallocateForm(forms.Form):
+    """Where each child an IRO holds goes: to another IRO, or back to the unallocated queue.
+
+    One choice for every child, and a choice per child that overrides it. `held` carries the
+    allocations the page showed, so a caseload that changed meanwhile is not moved unseen.
+    """
+
+    all_to = forms.ChoiceField(label="Move every child to", required=False)
+    start_date = GovDateField(
+        what="the date the children move",
+        label="Move them on",
+        help_text="The new IRO's allocation starts, or the old one ends, on this day",
+        latest=timezone.localdate,
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, IRO left the service",
+        error_messages={"max_length": "Reason must be 200 characters or less"},
+    )
+    held = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        iro: User,
+        allocations: list[Allocation],
+        iros: list[User],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"start_date": timezone.localdate(), "held": self.held_value(allocations)},
+        )
+        super().__init__(*args, **kwargs)
+        self.iro, self.allocations = iro, allocations
+        self.iros = {str(other.public_id): other for other in iros if other.pk != iro.pk}
+        targets = [(key, other.full_name) for key, other in self.iros.items()]
+        end = (END, "Nobody: end the allocation, so they wait for an IRO from that day")
+        cast(forms.ChoiceField, self.fields["all_to"]).choices = [
+            ("", "Choose for each child below"),
+            *targets,
+            end,
+        ]
+        layout: list = [Field.select("all_to")]
+        for allocation in allocations:
+            child = allocation.child
+            name = self.field_name(allocation)
+            self.fields[name] = forms.ChoiceField(
+                label=f"{child.full_name} ({child.child_ref})",
+                help_text=f"With {iro.full_name} since {long_date(allocation.start_date)}",
+                choices=[("", "As chosen above"), *targets, end],
+                required=False,
+            )
+            layout.append(Field.select(name))
+        self.helper = page_helper(
+            *layout,
+            Field("start_date"),
+            Field.text("reason"),
+            "held",
+            Submit("submit", "Move the children"),
+        )
+        if not allocations:
+            self.helper = page_helper()  # nothing to move: the page says so, and asks nothing
+
+    @staticmethod
+    def field_name(allocation: Allocation) -> str:
+        return f"move_{allocation.public_id.hex}"
+
+    @staticmethod
+    def held_value(allocations: list[Allocation]) -> str:
+        return ",".join(sorted(str(a.public_id) for a in allocations))
+
+    def child_fields(self) -> list[forms.BoundField]:
+        return [self[self.field_name(a)] for a in self.allocations]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        every = data.get("all_to", "")
+        self.chosen: dict[uuid.UUID, User | None] = {}
+        for allocation in self.allocations:
+            name = self.field_name(allocation)
+            choice = data.get(name) or every
+            if not choice:
+                self.add_error(
+                    name,
+                    f"Choose who {allocation.child.full_name} moves to, or end the allocation",
+                )
+                continue
+            self.chosen[allocation.public_id] = None if choice == END else self.iros[choice]
+        return data
+
+    def moves(self) -> dict[uuid.UUID, User | None]:
+        """Each allocation held now, by public id, and where its child goes (None: nobody)."""
+        return self.chosen
+
+    def seen(self) -> set[uuid.UUID]:
+        """The allocations the page showed when it was opened."""
+        try:
+            return {uuid.UUID(v) for v in self.cleaned_data.get("held", "").split(",") if v}
+        except ValueError:
+            return set()
+
+    def aliases(self) -> dict[str, str]:
+        """The service keys a refused move by its allocation: show it on that child's choice."""
+        return {a.public_id.hex: self.field_name(a) for a in self.allocations}

@@ -40,9 +40,11 @@ class ChildQuerySet(models.QuerySet["Child"]):
             Exists(Allocation.objects.open().filter(child=OuterRef("pk"), iro__in=iros))
         )
 
-    def unallocated(self) -> "ChildQuerySet":
+    def unallocated(self, on: date | None = None) -> "ChildQuerySet":
+        """Looked after with no IRO allocation in force on `on` (today): one yet to start is none."""
+        day = on or timezone.localdate()
         return self.looked_after_now().exclude(
-            Exists(Allocation.objects.open().filter(child=OuterRef("pk")))
+            Exists(Allocation.objects.open().filter(child=OuterRef("pk"), start_date__lte=day))
         )
 
     def with_current(self) -> "ChildQuerySet":
@@ -213,6 +215,12 @@ class Episode(Record, ChildDates, DateRange):
         constraints = [
             *DateRange.Meta.constraints,
             one_open_per("child", name="one_open_episode_per_child"),
+            # SSDA903 REASON_PLACE_CHANGE is why a placement ended (validator rule 225): it
+            # belongs to an episode that ended in a change of placement, never to the new one.
+            models.CheckConstraint(
+                condition=Q(reason_place_change="") | Q(end_date__isnull=False, reason_ceased="X1"),
+                name="episode_place_change_reason_on_the_ended_episode",
+            ),
         ]
         indexes = [models.Index(fields=["child", "start_date"])]
 
@@ -239,6 +247,10 @@ class Episode(Record, ChildDates, DateRange):
     def reason_ceased_label(self) -> str:
         return codes.label("REC", self.reason_ceased)
 
+    @property
+    def reason_place_change_label(self) -> str:
+        return codes.label("REASON_PLACE_CHANGE", self.reason_place_change)
+
     def clean(self) -> None:
         errors: dict = {}
         try:
@@ -251,7 +263,6 @@ class Episode(Record, ChildDates, DateRange):
                 ("legal_status", "LS", self.legal_status),
                 ("placement_type", "PLACE", self.placement_type),
                 ("placement_provider", "PLACE_PROVIDER", self.placement_provider),
-                ("reason_place_change", "REASON_PLACE_CHANGE", self.reason_place_change),
             )
             year = codes.collection_year_label(codes.collection_year(self.start_date))
             for field, code_field, value in checks:
@@ -263,6 +274,19 @@ class Episode(Record, ChildDates, DateRange):
             and self.reason_ceased not in codes.codes_on("REC", self.end_date)
         ):
             errors["reason_ceased"] = f"{self.reason_ceased} is not a valid reason in that year"
+        if self.reason_place_change:
+            if self.end_date is None or self.reason_ceased != "X1":
+                errors["reason_place_change"] = (
+                    "Only a placement that ended in a change (X1) has a reason for the "
+                    "placement change"
+                )
+            elif self.reason_place_change not in codes.codes_on(
+                "REASON_PLACE_CHANGE", self.end_date
+            ):
+                ended = codes.collection_year_label(codes.collection_year(self.end_date))
+                errors["reason_place_change"] = (
+                    f"{self.reason_place_change} is not a valid code in {ended}"
+                )
         if self.start_date and self.child_id and "start_date" not in errors:
             overlapping = self.overlapping_episodes()
             if overlapping:

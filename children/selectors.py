@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from children.forms import ChildFilterForm
 from children.models import Allocation, Child, ChildQuerySet, Episode, PeriodOfCare
+from iro_service.models import Role, User
 from iro_service.working_days import working_days_between
 
 
@@ -96,7 +97,7 @@ def unallocated_children(children: ChildQuerySet, *, today: date) -> list[Waitin
         .values("end_date")[:1]
     )
     rows = (
-        children.unallocated()
+        children.unallocated(on=today)
         .with_current()
         .annotate(waiting_since=Greatest(period_start, Coalesce(last_allocation_end, period_start)))
         .order_by("waiting_since", "last_name")
@@ -106,3 +107,44 @@ def unallocated_children(children: ChildQuerySet, *, today: date) -> list[Waitin
         since: date = child.waiting_since  # type: ignore[attr-defined]
         waiting.append(WaitingChild(child, since, working_days_between(since, today)))
     return waiting
+
+
+def iros_and_holders() -> "QuerySet[User]":
+    """IROs, and anyone else who still holds a child (an IRO whose role or account changed)."""
+    holders = Allocation.objects.open().values("iro")
+    return User.objects.filter(Q(groups__name=Role.IRO.value) | Q(pk__in=holders)).distinct()
+
+
+def caseloads() -> list[User]:
+    """Every IRO and holder of a child with `caseload` (children held now), in one query.
+
+    Those who have left or are inactive yet still hold children come first: they are the
+    ones a service manager has to move.
+    """
+    people = User.objects.filter(pk__in=iros_and_holders().values("pk")).annotate(
+        caseload=Count("allocations", filter=Q(allocations__end_date=None))
+    )
+    return sorted(
+        people,
+        key=lambda u: (not (u.caseload and not is_available(u)), u.full_name),  # type: ignore[attr-defined]
+    )
+
+
+def is_available(user: User) -> bool:
+    """Active and not left: someone children may be allocated to."""
+    return user.is_active and user.left_on is None
+
+
+def allocation_targets() -> list[User]:
+    """The IROs children may be moved to now: active, not left, by name."""
+    return list(User.objects.iros().active().filter(left_on=None).order_by("full_name", "pk"))
+
+
+def held_by(iro: User, children: ChildQuerySet) -> list[Allocation]:
+    """The open allocations of `iro` to children among `children`, by the child's name."""
+    return list(
+        Allocation.objects.open()
+        .filter(iro=iro, child__in=children)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )

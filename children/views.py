@@ -4,9 +4,11 @@ import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -20,15 +22,20 @@ from children.forms import (
     ChildAdmitForm,
     ChildEditForm,
     ChildFilterForm,
+    CoverChangeForm,
+    CoverEndForm,
     CoverForm,
     EpisodeForm,
     PeriodEndForm,
+    ReallocateForm,
     SiblingForm,
 )
 from children.models import Child, CoverArrangement, Episode
 from core.access import role_required
+from core.conflicts import EditConflictError
 from core.views import form_page, posted
 from iro_service.http import AuthedHttpRequest
+from iro_service.models import User
 
 
 @role_required(access.VIEW_ALL)
@@ -40,6 +47,7 @@ def child_list(request: AuthedHttpRequest) -> HttpResponse:
         user=request.user, action=Action.CHILD_LIST, children=page.object_list, request=request
     )
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    iro = form.cleaned_data.get("iro") if form.is_valid() else None
     return render(
         request,
         "children/child_list.html",
@@ -47,6 +55,9 @@ def child_list(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "query_string": query,
+            "reallocate_iro": iro
+            if iro is not None and access.can_allocate(request.user)
+            else None,
         },
     )
 
@@ -68,6 +79,7 @@ def unallocated(request: AuthedHttpRequest) -> HttpResponse:
         {
             "waiting": waiting,
             "target": settings.IRO_ALLOCATION_TARGET_WORKING_DAYS,
+            "caseloads": selectors.caseloads(),
         },
     )
 
@@ -151,7 +163,11 @@ def episode_create(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResp
             else "Record a return to care"
         ),
         save=lambda: services.episode_record(
-            by=request.user, request=request, child=child, episode=form.episode()
+            by=request.user,
+            request=request,
+            child=child,
+            episode=form.episode(),
+            reason_place_change=form.ended_placement_reason(),
         ),
         success="Change recorded",
         then=_child_page(child),
@@ -254,5 +270,107 @@ def cover(request: AuthedHttpRequest) -> HttpResponse:
         success="Cover arranged",
         then=reverse("children:cover"),
         template="children/cover.html",
-        context={"arrangements": arrangements},
+        context={"arrangements": arrangements, "today": today},
+    )
+
+
+def _arrangement(public_id: uuid.UUID) -> CoverArrangement:
+    """The cover arrangement with this public id (no child's record); 404 if none."""
+    return get_object_or_404(
+        CoverArrangement.objects.select_related("absent_iro", "covering_iro"), public_id=public_id
+    )
+
+
+def _cover_said(cover: CoverArrangement) -> str:
+    return f"{cover.covering_iro.full_name} covering {cover.absent_iro.full_name}"
+
+
+@role_required(access.ALLOCATE)
+@require_http_methods(["GET", "POST"])
+def cover_change(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Change when one cover arrangement starts or ends (cover is no child's record)."""
+    cover = _arrangement(public_id)
+    form = CoverChangeForm(posted(request), cover=cover)
+    return form_page(
+        request,
+        form,
+        title="Change cover",
+        save=lambda: services.cover_update(
+            by=request.user,
+            request=request,
+            cover=cover,
+            version=form.cleaned_data["version"],
+            start_date=form.cleaned_data["start_date"],
+            end_date=form.cleaned_data["end_date"],
+        ),
+        success=lambda saved: f"Cover saved: {_cover_said(saved)}",
+        then=reverse("children:cover"),
+        refreshed=lambda: CoverChangeForm(cover=CoverArrangement.objects.get(pk=cover.pk)),
+        context={"caption": _cover_said(cover), "back_url": reverse("children:cover")},
+    )
+
+
+@role_required(access.ALLOCATE)
+@require_http_methods(["POST"])
+def cover_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """End one cover arrangement today, from its row on the cover page."""
+    cover = _arrangement(public_id)
+    form = CoverEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The cover page was out of date: check the cover and try again")
+        return redirect("children:cover")
+    try:
+        services.cover_end(
+            by=request.user, request=request, cover=cover, version=form.cleaned_data["version"]
+        )
+    except (ValidationError, EditConflictError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"Cover ended today: {_cover_said(cover)}")
+    return redirect("children:cover")
+
+
+@role_required(access.ALLOCATE)
+@require_http_methods(["GET", "POST"])
+def reallocate(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Move all the children an IRO holds at once: to other IROs, or back to the queue."""
+    iro: User = get_object_or_404(selectors.iros_and_holders(), public_id=public_id)
+    visible = access.children_visible_to(request.user)
+    held = selectors.held_by(iro, visible)
+    record_reads(
+        user=request.user,
+        action=Action.REALLOCATION_VIEW,
+        children=[a.child for a in held],
+        request=request,
+    )
+    targets = selectors.allocation_targets()
+    form = ReallocateForm(posted(request), iro=iro, allocations=held, iros=targets)
+    return form_page(
+        request,
+        form,
+        title=f"Reallocate {iro.full_name}'s children",
+        save=lambda: services.caseload_reallocate(
+            by=request.user,
+            request=request,
+            iro=iro,
+            seen=form.seen(),
+            moves=form.moves(),
+            start_date=form.cleaned_data["start_date"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=lambda moved: (
+            f"{moved} child{'ren' if moved != 1 else ''} moved from {iro.full_name}"
+        ),
+        then=reverse("children:unallocated"),
+        refreshed=lambda: ReallocateForm(
+            iro=iro, allocations=selectors.held_by(iro, visible), iros=targets
+        ),
+        template="children/reallocate.html",
+        context={
+            "iro": iro,
+            "held": held,
+            "left": iro.left_on,
+            "back_url": reverse("children:unallocated"),
+        },
+        aliases=form.aliases(),
     )

@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from children.models import PeriodOfCare
 from escalations import rules
 from escalations.models import (
     Area,
@@ -21,6 +22,7 @@ from iro_service.working_days import add_working_days, subtract_working_days
 PER_YEAR = 11
 AREAS_EACH = 2
 YEARS = 4
+INFORMAL_LEAD_DAYS = 14
 # Most are resolved by the team manager or the service manager.
 RESOLVED_AT = [Stage.STAGE_1] * 6 + [Stage.STAGE_2] * 4 + [Stage.STAGE_3]
 RESPONDERS = {
@@ -31,6 +33,17 @@ RESPONDERS = {
     Stage.STAGE_4: "Director of children's services",
     Stage.CAFCASS: "Cafcass",
 }
+# Who each stage is addressed to: a stage goes to a named person at that level.
+NAMES = (
+    "Jo Bloggs",
+    "Sam Patel",
+    "Alex Morgan",
+    "Priya Shah",
+    "Chris Evans",
+    "Morgan Lee",
+    "Dana Hughes",
+    "Kim Walsh",
+)
 CONCERNS = {
     Area.CARE_PLAN_DRIFT: (
         "Permanence plan not progressed since the last review.",
@@ -59,6 +72,21 @@ CONCERNS = {
 
 def _year_start(day: date) -> date:
     return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def _in_care_since(children: list, *, today: date) -> dict[int, date]:
+    """When each child's current period of care began (today if none is open), in one query."""
+    started = dict(
+        PeriodOfCare.objects.filter(child__in=children, end_date=None).values_list(
+            "child_id", "start_date"
+        )
+    )
+    return {child.pk: started.get(child.pk, today) for child in children}
+
+
+def _day_between(rng: random.Random, first: date, last: date) -> date:
+    """A day from `first` to `last` inclusive (`first` if the range is empty)."""
+    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
 
 
 def _iro_lookup(iros_by_child: dict | Callable[[Any], Any], created_by: Any) -> Callable:
@@ -96,28 +124,52 @@ class _Builder:
     ) -> date:
         """One escalation up `path` (the stages it went through); returns its last date."""
         rng = self.rng
-        events = [self._event(EventKind.RAISED, path[0], raised_on, iro, text="Raised by the IRO")]
+        to = {stage: (rng.choice(NAMES), RESPONDERS[Stage(stage)]) for stage in path}
+        events = [
+            self._event(
+                EventKind.RAISED,
+                path[0],
+                raised_on,
+                iro,
+                text="Raised by the IRO",
+                addressed_to_name=to[path[0]][0],
+                addressed_to_role=to[path[0]][1],
+            )
+        ]
         day = raised_on
+        formal_on: date | None = None
+        responded_on: date | None = None
         for position, stage in enumerate(path):
             if position:
                 day = add_working_days(day, rng.randint(1, 2))
                 events.append(
-                    self._event(EventKind.ESCALATED, stage, day, iro, reason="No adequate response")
+                    self._event(
+                        EventKind.ESCALATED,
+                        stage,
+                        day,
+                        iro,
+                        reason="No adequate response",
+                        addressed_to_name=to[stage][0],
+                        addressed_to_role=to[stage][1],
+                    )
                 )
                 stage_start = day
             else:
                 stage_start = raised_on
+            formal_on = rules.formal_from(formal_on, to_stage=stage, on=stage_start)
             respond = add_working_days(day, rng.randint(2, 5))
+            responded_on = None
             if close or position < len(path) - 1:
                 day = respond
+                responded_on = day
                 events.append(
                     self._event(
                         EventKind.RESPONSE,
                         stage,
                         day,
                         iro,
-                        responder_name="Demo responder",
-                        responder_role=RESPONDERS[Stage(stage)],
+                        responder_name=to[stage][0],
+                        responder_role=to[stage][1],
                         text="Response to the concerns.",
                     )
                 )
@@ -126,10 +178,14 @@ class _Builder:
             child=child,
             raised_by=iro,
             raised_on=raised_on,
-            formal=path[-1] != Stage.INFORMAL,
+            formal=formal_on is not None,
+            formal_on=formal_on,
             summary="Concerns about drift in the care plan.",
             stage=path[-1],
             stage_started_on=stage_start,
+            responded_on=responded_on,
+            addressed_to_name=to[path[-1]][0],
+            addressed_to_role=to[path[-1]][1],
             created_by=self.created_by,
             modified_by=self.created_by,
         )
@@ -198,6 +254,12 @@ def build_demo_escalations(
         return 0
     iro_for = _iro_lookup(iros_by_child, created_by)
     builder = _Builder(rng, created_by)
+    care_from = _in_care_since(children, today=today)
+
+    def in_care_by(day: date) -> list:
+        # An escalation is about a looked-after child's plan: never before their care began.
+        return [child for child in children if care_from[child.pk] <= day] or children[:1]
+
     # Leave room for the longest closed path (about 20 working days) before today.
     latest_closed_start = subtract_working_days(today, 30)
     first_year = _year_start(today).replace(year=_year_start(today).year - (YEARS - 1))
@@ -206,29 +268,33 @@ def build_demo_escalations(
         end = min(start.replace(year=start.year + 1) - timedelta(days=1), latest_closed_start)
         if end < start:
             continue
-        span = (end - start).days
-        picked = rng.sample(children, min(PER_YEAR, len(children)))
+        pool = in_care_by(end - timedelta(days=INFORMAL_LEAD_DAYS))
+        picked = rng.sample(pool, min(PER_YEAR, len(pool)))
         for child in picked:
             resolved_at = rng.choice(RESOLVED_AT)
             path = rules.STAGE_ORDER[1 : rules.STAGE_ORDER.index(resolved_at) + 1]
+            latest = end
             if rng.random() < 0.3:
                 path = (Stage.INFORMAL, *path)
+                # It counts in the year it becomes formal, up to 7 working days after raising.
+                latest = end - timedelta(days=INFORMAL_LEAD_DAYS)
             builder.add(
                 child=child,
                 iro=iro_for(child),
-                raised_on=start + timedelta(days=rng.randint(0, span)),
+                raised_on=_day_between(rng, max(start, care_from[child.pk]), latest),
                 path=path,
                 close=True,
             )
-        informal_child = rng.choice(children)
+        informal_child = rng.choice(pool)
         builder.add(
             child=informal_child,
             iro=iro_for(informal_child),
-            raised_on=start + timedelta(days=rng.randint(0, span)),
+            raised_on=_day_between(rng, max(start, care_from[informal_child.pk]), end),
             path=(Stage.INFORMAL,),
             close=True,
         )
-    recent, late = rng.sample(children, 2) if len(children) > 1 else (children[0], children[0])
+    recent_pool = in_care_by(subtract_working_days(today, 16))
+    recent, late = rng.sample(recent_pool, 2) if len(recent_pool) > 1 else recent_pool * 2
     # Open at stage 1, raised 2 working days ago: the response is not yet due.
     builder.add(
         child=recent,

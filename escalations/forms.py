@@ -11,12 +11,18 @@ from children.models import Child
 from core.forms import BoundedTextField, GovDateField, VersionedForm, YesNoField, page_helper
 from core.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from escalations import rules
-from escalations.models import Area, AreaOfConcern, AreaOutcome, Escalation, Stage
+from escalations.models import (
+    NAME_MAX_LENGTH,
+    Area,
+    AreaOfConcern,
+    AreaOutcome,
+    Escalation,
+    Stage,
+)
 from escalations.services import AreaData
 from iro_service.models import User
 
 AREA_ROWS = 3
-NAME_MAX_LENGTH = 150
 AREA_FIELDS = ("area", "description", "action_required")
 
 
@@ -27,6 +33,35 @@ def _today() -> dict[str, Any]:
 def _not_before(field: forms.Field, day: date) -> None:
     """Refuse in the date box what the service would refuse: a day before `day`."""
     cast(GovDateField, field).earliest = day
+
+
+def _add_addressee(form: forms.Form, *, legend: str, example: str) -> Fieldset:
+    """The name and role of who the escalation is to, and their fieldset (Handbook 6.2)."""
+    form.fields["addressed_to_name"] = forms.CharField(
+        label="Name",
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter the name of the person the escalation is to",
+            "max_length": "The name of the person the escalation is to must be "
+            f"{NAME_MAX_LENGTH} characters or less",
+        },
+    )
+    form.fields["addressed_to_role"] = forms.CharField(
+        label="Role",
+        max_length=NAME_MAX_LENGTH,
+        help_text=f"For example, {example}",
+        error_messages={
+            "required": "Enter the role of the person the escalation is to",
+            "max_length": "The role of the person the escalation is to must be "
+            f"{NAME_MAX_LENGTH} characters or less",
+        },
+    )
+    return Fieldset(
+        Field.text("addressed_to_name", field_width=20),
+        Field.text("addressed_to_role", field_width=20),
+        legend=legend,
+        legend_size=Size.SMALL,
+    )
 
 
 def _area_name(row: int, field: str) -> str:
@@ -60,6 +95,7 @@ class EscalationRaiseForm(forms.Form):
         layout: list[object] = [
             Field("raised_on"),
             Field.radios("formal", legend_size=Size.SMALL, inline=True),
+            _add_addressee(self, legend="Who is the escalation to?", example="team manager"),
             Field.textarea("summary", rows=4),
             HTML(
                 '<h2 class="govuk-heading-m">Areas of concern</h2><p class="govuk-body">Add at '
@@ -121,7 +157,8 @@ class EscalationRaiseForm(forms.Form):
 
     def escalation(self) -> dict[str, Any]:
         """The escalation's own fields, as the raising service takes them."""
-        return {name: self.cleaned_data[name] for name in ("raised_on", "formal", "summary")}
+        names = ("raised_on", "formal", "summary", "addressed_to_name", "addressed_to_role")
+        return {name: self.cleaned_data[name] for name in names}
 
     def areas(self) -> list[AreaData]:
         """The rows filled in, in order."""
@@ -182,9 +219,17 @@ class ResponseForm(EscalationChangeForm):
     )
 
     def __init__(self, *args: Any, escalation: Escalation, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", _today())
+        # Most often the person the stage is to answers it.
+        kwargs.setdefault(
+            "initial",
+            _today()
+            | {
+                "responder_name": escalation.addressed_to_name,
+                "responder_role": escalation.addressed_to_role,
+            },
+        )
         super().__init__(*args, escalation=escalation, **kwargs)
-        self.not_before("on", escalation.raised_on)
+        self.not_before("on", escalation.stage_started_on)
         self.helper = page_helper(
             "version",
             Field("on"),
@@ -227,6 +272,9 @@ class MoveForm(EscalationChangeForm):
             "version",
             "stage",
             Field.radios("to_stage", legend_size=Size.SMALL),
+            _add_addressee(
+                self, legend="Who is it to at the new stage?", example="service manager"
+            ),
             Field("on"),
             Field.textarea("reason", rows=3),
         )

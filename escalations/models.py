@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from core.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, BoundedTextField, ChildDates, Record
 from escalations import rules
 
+NAME_MAX_LENGTH = 150
+
 
 class Stage(models.TextChoices):
     """The ladder of seniority; values are exactly `rules.STAGE_ORDER`, in order."""
@@ -84,7 +86,11 @@ class EscalationQuerySet(models.QuerySet["Escalation"]):
         for stage in rules.STAGE_ORDER:
             cutoff = subtract_working_days(today, stage_working_days(stage))
             late |= Q(stage=stage, stage_started_on__lt=cutoff)
-        return self.open().filter(late)
+        return self.open().filter(responded_on__isnull=True).filter(late)
+
+    def formal_between(self, start: date, end: date) -> "EscalationQuerySet":
+        """Escalations that became formal from `start` to `end` inclusive (see ADR 0009)."""
+        return self.filter(formal=True, formal_on__gte=start, formal_on__lte=end)
 
 
 class Escalation(Record, ChildDates):
@@ -113,9 +119,28 @@ class Escalation(Record, ChildDates):
     formal = models.BooleanField(
         default=False, help_text="Whether the escalation has entered the formal stages"
     )
+    formal_on = models.DateField(
+        "formal from",
+        null=True,
+        blank=True,
+        help_text="The day it entered the formal stages; its 20 working days run from here",
+    )
     summary = BoundedTextField("summary of the concern", max_length=NOTE_MAX_LENGTH)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.INFORMAL)
     stage_started_on = models.DateField("current stage started on")
+    addressed_to_name = models.CharField(
+        "addressed to",
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        help_text="Who the current stage is to",
+    )
+    addressed_to_role = models.CharField("their role", max_length=NAME_MAX_LENGTH, blank=True)
+    responded_on = models.DateField(
+        "response at this stage received on",
+        null=True,
+        blank=True,
+        help_text="The first response to the current stage; blank while one is awaited",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(null=True, blank=True)
     resolved_at_stage = models.CharField(
@@ -142,8 +167,22 @@ class Escalation(Record, ChildDates):
                 name="escalation_formal_matches_stage",
             ),
             models.CheckConstraint(
+                condition=Q(formal=False, formal_on__isnull=True)
+                | Q(formal=True, formal_on__isnull=False, formal_on__gte=F("raised_on")),
+                name="escalation_formal_from_a_day_after_raising",
+            ),
+            models.CheckConstraint(
                 condition=Q(stage_started_on__gte=F("raised_on")),
                 name="escalation_stage_starts_after_raised",
+            ),
+            models.CheckConstraint(
+                condition=Q(responded_on__isnull=True) | Q(responded_on__gte=F("stage_started_on")),
+                name="escalation_response_within_the_stage",
+            ),
+            models.CheckConstraint(
+                condition=Q(addressed_to_name="", addressed_to_role="")
+                | (~Q(addressed_to_name="") & ~Q(addressed_to_role="")),
+                name="escalation_addressee_has_name_and_role",
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("raised_on")),
@@ -179,20 +218,43 @@ class Escalation(Record, ChildDates):
         return Stage(self.resolved_at_stage).label if self.resolved_at_stage else ""
 
     @property
+    def addressed_to(self) -> str:
+        """Who the current stage is to, as "name, role"; blank if it was never recorded."""
+        return ", ".join(filter(None, (self.addressed_to_name, self.addressed_to_role)))
+
+    @property
     def response_due(self) -> date:
         """The date a response is due at the current stage (IRO Handbook 2010, para 6.2)."""
         return rules.response_due(self.stage_started_on, stage_working_days(self.stage))
 
     @property
-    def overall_due(self) -> date:
-        return rules.overall_due(self.raised_on)
+    def awaiting_response(self) -> bool:
+        """Open, and nobody has yet responded to the current stage."""
+        return self.is_open and self.responded_on is None
+
+    @property
+    def overall_due(self) -> date | None:
+        """The day the formal process should be over; None while it is informal (ADR 0009)."""
+        return rules.overall_due(self.formal_on) if self.formal_on else None
+
+    def _end(self, today: date) -> date:
+        return self.closed_on if self.closed_on and self.closed_on < today else today
 
     def working_days_open(self, today: date) -> int:
-        end = self.closed_on if self.closed_on and self.closed_on < today else today
-        return rules.working_days_open(self.raised_on, end)
+        return rules.working_days_open(self.raised_on, self._end(today))
+
+    def formal_working_days(self, today: date) -> int | None:
+        """Working days of the formal process so far (or taken); None while informal."""
+        return rules.working_days_open(self.formal_on, self._end(today)) if self.formal_on else None
 
     def is_overdue_on(self, today: date) -> bool:
-        return self.is_open and self.response_due < today
+        """Whether the response to the current stage was due before `today` and has not come."""
+        return self.awaiting_response and self.response_due < today
+
+    def is_past_overall_due_on(self, today: date) -> bool:
+        """Whether it is still open after its formal 20 working days (ADR 0009)."""
+        due = self.overall_due
+        return self.is_open and due is not None and due < today
 
     def clean(self) -> None:
         errors: dict[str, list[Any]] = {}
@@ -206,6 +268,22 @@ class Escalation(Record, ChildDates):
             errors["stage_started_on"] = [
                 "The stage must start on or after the date the escalation was raised"
             ]
+        if self.formal != (self.formal_on is not None):
+            errors["formal_on"] = [
+                "A formal escalation needs the day it became formal, and only it"
+            ]
+        elif self.raised_on and self.formal_on and self.formal_on < self.raised_on:
+            errors["formal_on"] = [
+                "It must become formal on or after the date the escalation was raised"
+            ]
+        if (
+            self.stage_started_on
+            and self.responded_on
+            and self.responded_on < self.stage_started_on
+        ):
+            errors["responded_on"] = ["The response must come on or after the stage started"]
+        if bool(self.addressed_to_name) != bool(self.addressed_to_role):
+            errors["addressed_to_name"] = ["Give both the name and the role of who it is to"]
         if errors:
             raise ValidationError(errors)
 
@@ -252,8 +330,17 @@ class EscalationEvent(Record):
     )
     on = models.DateField("date")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    responder_name = models.CharField("name of the person responding", max_length=150, blank=True)
-    responder_role = models.CharField("their role", max_length=150, blank=True)
+    responder_name = models.CharField(
+        "name of the person responding", max_length=NAME_MAX_LENGTH, blank=True
+    )
+    responder_role = models.CharField("their role", max_length=NAME_MAX_LENGTH, blank=True)
+    addressed_to_name = models.CharField(
+        "addressed to",
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        help_text="On raising and on each move: who the stage is to",
+    )
+    addressed_to_role = models.CharField("their role", max_length=NAME_MAX_LENGTH, blank=True)
     text = BoundedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
     reason = BoundedTextField(max_length=REASON_MAX_LENGTH, blank=True)
 
@@ -270,3 +357,8 @@ class EscalationEvent(Record):
     @property
     def stage_label(self) -> str:
         return Stage(self.stage).label
+
+    @property
+    def addressed_to(self) -> str:
+        """Who the step was addressed to, as "name, role"; blank if none."""
+        return ", ".join(filter(None, (self.addressed_to_name, self.addressed_to_role)))

@@ -4,6 +4,10 @@ Stages are the plain strings stored by the escalation model's stage choices. The
 asks for a formal process with rising seniority and a timescale at each stage, lets the IRO
 skip stages, and expects the whole process to take no more than 20 working days. The
 5 working days per stage is this service's default, not statute.
+
+Informal comes first, formal later: an escalation is formal from the day it enters stage 1
+or a later stage (raised there, or moved there), and its 20 working days run from that day
+(docs/decisions/0009-when-an-escalation-is-formal.md).
 """
 
 from datetime import date
@@ -57,9 +61,21 @@ def response_due(stage_started: date, working_days: int) -> date:
     return add_working_days(stage_started, working_days)
 
 
-def overall_due(raised_on: date) -> date:
-    """Whole process due within 20 working days of being raised (IRO Handbook 2010, para 6.2)."""
-    return add_working_days(raised_on, TOTAL_WORKING_DAYS)
+def is_formal(stage: str) -> bool:
+    """Stage 1 and every later stage are the formal process (IRO Handbook 2010, para 6.2)."""
+    return _position(stage) >= _position("stage_1")
+
+
+def formal_from(formal_on: date | None, *, to_stage: str, on: date) -> date | None:
+    """The day an escalation became formal after a step to `to_stage` on `on` (Handbook 6.2)."""
+    if formal_on is not None or not is_formal(to_stage):
+        return formal_on
+    return on
+
+
+def overall_due(formal_on: date) -> date:
+    """Formal process due within 20 working days of becoming formal (IRO Handbook 2010, 6.2)."""
+    return add_working_days(formal_on, TOTAL_WORKING_DAYS)
 
 
 def working_days_open(raised_on: date, today: date) -> int:

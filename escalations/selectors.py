@@ -1,11 +1,46 @@
-"""Reads of escalations that span relations: the managers' list and the annual figures."""
+"""Reads of escalations that span relations: the lists, the history and the annual figures."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 
+from children.models import Allocation
+from escalations import rules
+from escalations.access import escalations_visible_to
 from escalations.models import AreaOfConcern, Escalation, EscalationEvent, EscalationQuerySet, Stage
+from iro_service.models import User
+
+
+@dataclass(frozen=True)
+class EscalationRow:
+    """One open escalation in a list, with its timescales worked out for `today`."""
+
+    escalation: Escalation
+    working_days_open: int
+    formal_working_days: int | None
+    response_due: date
+    overdue: bool
+    overall_due: date | None
+    past_overall_due: bool
+
+
+def escalation_rows(escalations: Iterable[Escalation], *, today: date) -> list[EscalationRow]:
+    """The rows of a list of escalations, with no further query."""
+    return [
+        EscalationRow(
+            escalation=e,
+            working_days_open=e.working_days_open(today),
+            formal_working_days=e.formal_working_days(today),
+            response_due=e.response_due,
+            overdue=e.is_overdue_on(today),
+            overall_due=e.overall_due,
+            past_overall_due=e.is_past_overall_due_on(today),
+        )
+        for e in escalations
+    ]
 
 
 def escalations_filtered(
@@ -28,18 +63,38 @@ def escalations_filtered(
     )
 
 
+def open_escalations_of(user: User) -> EscalationQuerySet:
+    """Open escalations of children on `user`'s caseload and cover, with each child's IRO."""
+    allocation = (
+        Allocation.objects.open().filter(child=OuterRef("child")).order_by("-start_date", "-pk")
+    )
+    return (
+        escalations_visible_to(user)
+        .open()
+        .select_related("child")
+        .prefetch_related(Prefetch("areas", queryset=AreaOfConcern.objects.order_by("pk")))
+        .annotate(
+            allocated_iro_id=Subquery(allocation.values("iro_id")[:1]),
+            allocated_iro_name=Subquery(allocation.values("iro__full_name")[:1]),
+        )
+        .order_by("stage_started_on", "raised_on", "pk")
+    )
+
+
 def escalation_history(escalation: Escalation) -> list[EscalationEvent]:
     """The escalation's events in order, with who recorded each, in one query."""
     return list(escalation.events.select_related("by").order_by("on", "created_at", "pk"))
 
 
 def escalation_figures(start: date, end: date) -> dict[str, Any]:
-    """Annual report figures for formal escalations raised from `start` to `end` inclusive.
+    """Annual report figures for escalations that became formal from `start` to `end` inclusive.
 
-    Resolution levels are those of the year's escalations closed so far; Cafcass referrals
-    count escalations moved to Cafcass within the year.
+    An escalation raised informally counts in the year it became formal (ADR 0009).
+    Resolution levels are those of the year's escalations closed so far, and "closed in
+    time" those closed within 20 working days of becoming formal; Cafcass referrals count
+    escalations moved to Cafcass within the year.
     """
-    year = Escalation.objects.formal().filter(raised_on__gte=start, raised_on__lte=end)
+    year = Escalation.objects.formal_between(start, end)
     totals = year.aggregate(
         raised=Count("pk", distinct=True),
         children=Count("child", distinct=True),
@@ -56,6 +111,10 @@ def escalation_figures(start: date, end: date) -> dict[str, Any]:
         .annotate(n=Count("pk"))
         .order_by("resolved_at_stage")
     }
+    closed_in_time = 0
+    for formal_on, closed_on in year.exclude(closed_on=None).values_list("formal_on", "closed_on"):
+        if formal_on and closed_on and closed_on <= rules.overall_due(formal_on):
+            closed_in_time += 1
     cafcass = EscalationEvent.objects.filter(
         stage=Stage.CAFCASS,
         kind__in=["escalated", "skipped"],
@@ -68,6 +127,7 @@ def escalation_figures(start: date, end: date) -> dict[str, Any]:
         "areas_of_concern": sum(by_area.values()),
         "areas_by_area": by_area,
         "resolved_at": {stage: resolved[stage] for stage in Stage.values if stage in resolved},
+        "closed_in_time": closed_in_time,
         "cafcass_referrals": cafcass,
     }
 

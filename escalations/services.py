@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
 from audit.models import Action, Kind
 from audit.writer import changes_between, record, snapshot
@@ -53,6 +54,19 @@ def _locked(
     return locked
 
 
+def _addressee(name: str, role: str) -> tuple[str, str]:
+    """Who a stage is addressed to, both parts required (IRO Handbook 2010, para 6.2)."""
+    name, role = name.strip(), role.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["addressed_to_name"] = "Enter the name of the person the escalation is to"
+    if not role:
+        errors["addressed_to_role"] = "Enter the role of the person the escalation is to"
+    if errors:
+        raise ValidationError(errors)
+    return name, role
+
+
 def _event(
     escalation: Escalation, *, by: User, kind: str, on: date, **fields: str
 ) -> EscalationEvent:
@@ -72,9 +86,13 @@ def escalation_raise(
     formal: bool,
     summary: str,
     areas: Sequence[AreaData],
+    addressed_to_name: str,
+    addressed_to_role: str,
     review: Review | None = None,
+    request: HttpRequest | None = None,
 ) -> Escalation:
-    """Raise an escalation about a child's plan with one or more areas of concern (Handbook 6.2)."""
+    """Raise an escalation about a child's plan, to a named person (IRO Handbook 2010, 6.2)."""
+    name, role = _addressee(addressed_to_name, addressed_to_role)
     if not areas:
         raise ValidationError("Add at least one area of concern")
     if review is not None and review.child_id != child.pk:
@@ -86,22 +104,34 @@ def escalation_raise(
         raised_by=by,
         raised_on=raised_on,
         formal=formal,
+        formal_on=rules.formal_from(None, to_stage=stage, on=raised_on),
         summary=summary,
         stage=stage,
         stage_started_on=raised_on,
+        addressed_to_name=name,
+        addressed_to_role=role,
         review=review,
     )
     escalation.save_by(by)
     for data in areas:
         area = AreaOfConcern(escalation=escalation, **data.__dict__)
         area.save_by(by)
-    _event(escalation, by=by, kind=EventKind.RAISED, on=raised_on, text=summary)
+    _event(
+        escalation,
+        by=by,
+        kind=EventKind.RAISED,
+        on=raised_on,
+        text=summary,
+        addressed_to_name=name,
+        addressed_to_role=role,
+    )
     record(
         user=by,
         kind=Kind.CHANGE,
         action=Action.ESCALATION_RAISE,
         child=child,
         obj=escalation,
+        request=request,
         detail={"stage": stage, "areas": [a.area for a in areas]},
     )
     return escalation
@@ -117,8 +147,9 @@ def escalation_record_response(
     responder_name: str,
     responder_role: str,
     text: str,
+    request: HttpRequest | None = None,
 ) -> EscalationEvent:
-    """Record who responded at the current stage, their role, what they said and when."""
+    """Record who responded at the current stage and when; the first response ends the wait."""
     locked = _locked(escalation, version=version, doing="recording a response")
     if not locked.is_open:
         raise ValidationError("This escalation is closed: reopen it to record a response")
@@ -129,8 +160,19 @@ def escalation_record_response(
                 f"was raised, {long_date(locked.raised_on)}"
             }
         )
+    if on < locked.stage_started_on:
+        # An earlier stage's response would otherwise answer the stage asked now.
+        raise ValidationError(
+            {
+                "on": "The date of the response must be on or after the current stage started, "
+                f"{long_date(locked.stage_started_on)}"
+            }
+        )
     not_in_future(on, field="on", what="The date of the response")
-    # A new version, though no field changes, so a form opened before the response is stale.
+    before = snapshot(locked)
+    if locked.responded_on is None or on < locked.responded_on:
+        locked.responded_on = on
+    # A new version even when no field changes, so a form opened before it is stale.
     locked.save_by(by)
     event = _event(
         locked,
@@ -147,6 +189,8 @@ def escalation_record_response(
         action=Action.ESCALATION_RESPOND,
         child=locked.child,
         obj=locked,
+        request=request,
+        changes=changes_between(before, locked),
         detail={"stage": locked.stage},
     )
     return event
@@ -161,9 +205,12 @@ def escalation_move(
     expected_stage: str,
     version: int,
     on: date,
+    addressed_to_name: str,
+    addressed_to_role: str,
     reason: str = "",
+    request: HttpRequest | None = None,
 ) -> Escalation:
-    """Escalate to a later stage; skipping a stage needs a reason (IRO Handbook 2010, para 6.2)."""
+    """Escalate to a later stage and the person it is now to; a skip needs a reason (Handbook 6.2)."""
     locked = _locked(escalation, version=version, doing="escalating it", stage=expected_stage)
     if not locked.is_open:
         raise ValidationError(
@@ -190,11 +237,15 @@ def escalation_move(
             }
         )
     not_in_future(on, field="on", what="The date escalated")
+    name, role = _addressee(addressed_to_name, addressed_to_role)
     before = snapshot(locked)
     from_stage = locked.stage
     locked.stage = to_stage
     locked.formal = True
+    locked.formal_on = rules.formal_from(locked.formal_on, to_stage=to_stage, on=on)
     locked.stage_started_on = on
+    locked.responded_on = None
+    locked.addressed_to_name, locked.addressed_to_role = name, role
     locked.save_by(by)
     _event(
         locked,
@@ -202,6 +253,8 @@ def escalation_move(
         kind=EventKind.SKIPPED if skip else EventKind.ESCALATED,
         on=on,
         reason=reason,
+        addressed_to_name=name,
+        addressed_to_role=role,
     )
     record(
         user=by,
@@ -209,6 +262,7 @@ def escalation_move(
         action=Action.ESCALATION_MOVE,
         child=locked.child,
         obj=locked,
+        request=request,
         changes=changes_between(before, locked),
         detail={"from": from_stage, "to": to_stage, "skip": skip},
     )
@@ -224,6 +278,7 @@ def escalation_close(
     closed_on: date,
     outcome: str,
     area_outcomes: Mapping[str, tuple[str, str]],
+    request: HttpRequest | None = None,
 ) -> Escalation:
     """Close with an outcome for every area and the level reached (IRO Handbook 2010, para 6.2).
 
@@ -272,6 +327,7 @@ def escalation_close(
         action=Action.ESCALATION_CLOSE,
         child=locked.child,
         obj=locked,
+        request=request,
         changes=changes_between(before, locked),
         detail={"resolved_at": locked.stage, "areas": {a.area: a.outcome for a in areas}},
     )
@@ -280,7 +336,13 @@ def escalation_close(
 
 @transaction.atomic
 def escalation_reopen(
-    *, by: User, escalation: Escalation, version: int, on: date, reason: str
+    *,
+    by: User,
+    escalation: Escalation,
+    version: int,
+    on: date,
+    reason: str,
+    request: HttpRequest | None = None,
 ) -> Escalation:
     """Reopen a closed escalation at the stage it reached, giving the reason."""
     locked = _locked(escalation, version=version, doing="reopening it")
@@ -301,6 +363,8 @@ def escalation_reopen(
     locked.closed_on = None
     locked.resolved_at_stage = ""
     locked.stage_started_on = on
+    # The stage asks again from the day it reopened: an answer before closing is not one.
+    locked.responded_on = None
     locked.save_by(by)
     _event(locked, by=by, kind=EventKind.REOPENED, on=on, reason=reason.strip())
     record(
@@ -309,6 +373,7 @@ def escalation_reopen(
         action=Action.ESCALATION_REOPEN,
         child=locked.child,
         obj=locked,
+        request=request,
         changes=changes_between(before, locked),
         detail={"stage": locked.stage},
     )

@@ -1,4 +1,4 @@
-"""Escalations on the child's timeline: when each was raised and, if so, closed."""
+"""Escalations on the child's timeline: when each was raised, became formal and closed."""
 
 from collections.abc import Iterator
 
@@ -11,19 +11,34 @@ from escalations.models import Escalation
 
 @timeline_source
 def escalation_entries(child: Child) -> Iterator[TimelineEntry]:
-    """One entry per escalation raised and one per escalation closed, in one query."""
+    """An entry for each raising, later move into the formal stages and closing, in one query."""
     for escalation in Escalation.objects.filter(child=child).order_by("raised_on", "pk"):
         url = reverse("escalations:detail", args=[escalation.public_id])
         yield TimelineEntry(
             day=escalation.raised_on,
             kind="escalation",
-            title="Escalation raised" if escalation.formal else "Informal escalation raised",
+            title=(
+                "Escalation raised"
+                if escalation.formal_on == escalation.raised_on
+                else "Informal escalation raised"
+            ),
             detail=escalation.summary[:200],
             url=url,
             tag=escalation.stage_label if escalation.is_open else "Closed",
             tag_colour="orange" if escalation.is_open else "grey",
             sort_key=(escalation.pk, 0),
         )
+        if escalation.formal_on and escalation.formal_on > escalation.raised_on:
+            yield TimelineEntry(
+                day=escalation.formal_on,
+                kind="escalation",
+                title="Escalation became formal",
+                detail="Its 20 working days run from this day",
+                url=url,
+                tag="Formal",
+                tag_colour="orange",
+                sort_key=(escalation.pk, 1),
+            )
         if escalation.closed_on:
             yield TimelineEntry(
                 day=escalation.closed_on,
@@ -33,5 +48,5 @@ def escalation_entries(child: Child) -> Iterator[TimelineEntry]:
                 url=url,
                 tag="Closed",
                 tag_colour="green",
-                sort_key=(escalation.pk, 1),
+                sort_key=(escalation.pk, 2),
             )

@@ -1,11 +1,11 @@
-"""Escalation pages: raise from the child's page, act on one, and the managers' list."""
+"""Escalation pages: raise from the child's page, act on one, the managers' and IROs' lists."""
 
 import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import Action
 from audit.writer import record_reads
-from children.access import child_for
+from children.access import VIEW_ALLOCATED, child_for
 from children.models import Child
 from core.access import role_required
 from core.views import form_page, posted
@@ -27,7 +27,7 @@ from escalations.forms import (
     ReopenForm,
     ResponseForm,
 )
-from escalations.models import Escalation
+from escalations.models import Escalation, EscalationQuerySet
 from iro_service.http import AuthedHttpRequest
 from reviews.models import Review
 
@@ -84,7 +84,12 @@ def escalation_raise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRe
         form,
         title="Raise an escalation",
         save=lambda: services.escalation_raise(
-            by=request.user, child=child, review=review, areas=form.areas(), **form.escalation()
+            by=request.user,
+            child=child,
+            review=review,
+            areas=form.areas(),
+            request=request,
+            **form.escalation(),
         ),
         success="Escalation raised",
         then=_escalation_page,
@@ -107,14 +112,10 @@ def _prompting_review(request: AuthedHttpRequest, child: Child) -> Review | None
     return Review.objects.filter(public_id=review_id, child=child).first()
 
 
-@role_required(access.VIEW_ALL)
-def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    form = EscalationFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    escalations = selectors.escalations_filtered(
-        access.escalations_visible_to(request.user), data, today=today
-    )
+def _listed(
+    request: AuthedHttpRequest, escalations: EscalationQuerySet
+) -> tuple[Page[Escalation], list[selectors.EscalationRow]]:
+    """One page of `escalations` as rows, a read row written for each child it shows."""
     page = Paginator(escalations, settings.ESCALATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     record_reads(
@@ -124,16 +125,17 @@ def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
         children=list({escalation.child_id: escalation.child for escalation in shown}.values()),
         request=request,
     )
-    rows = [
-        {
-            "escalation": e,
-            "working_days_open": e.working_days_open(today),
-            "response_due": e.response_due,
-            "overall_due": e.overall_due,
-            "overdue": e.is_overdue_on(today),
-        }
-        for e in shown
-    ]
+    return page, selectors.escalation_rows(shown, today=timezone.localdate())
+
+
+@role_required(access.VIEW_ALL)
+def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
+    form = EscalationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    escalations = selectors.escalations_filtered(
+        access.escalations_visible_to(request.user), data, today=timezone.localdate()
+    )
+    page, rows = _listed(request, escalations)
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(
         request,
@@ -145,6 +147,17 @@ def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
             "query_string": query,
             "total_working_days": rules.TOTAL_WORKING_DAYS,
         },
+    )
+
+
+@role_required(VIEW_ALLOCATED)
+def escalation_mine(request: AuthedHttpRequest) -> HttpResponse:
+    """The IRO's open escalations: the children on their caseload and those they cover."""
+    page, rows = _listed(request, selectors.open_escalations_of(request.user))
+    return render(
+        request,
+        "escalations/escalation_mine.html",
+        {"page_obj": page, "rows": rows, "total_working_days": rules.TOTAL_WORKING_DAYS},
     )
 
 
@@ -162,7 +175,9 @@ def escalation_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpR
             "areas": list(escalation.areas.all()),
             "events": selectors.escalation_history(escalation),
             "working_days_open": escalation.working_days_open(today),
+            "formal_working_days": escalation.formal_working_days(today),
             "overdue": escalation.is_overdue_on(today),
+            "past_overall_due": escalation.is_past_overall_due_on(today),
             "can_act": access.can_act(request.user),
             "can_move": escalation.is_open and bool(rules.allowed_moves(escalation.stage)),
             "total_working_days": rules.TOTAL_WORKING_DAYS,
@@ -184,7 +199,7 @@ def escalation_respond(request: AuthedHttpRequest, public_id: uuid.UUID) -> Http
         form,
         title=title,
         save=lambda: services.escalation_record_response(
-            by=request.user, escalation=escalation, **form.cleaned_data
+            by=request.user, escalation=escalation, request=request, **form.cleaned_data
         ),
         success="Response recorded",
         then=_escalation_page(escalation),
@@ -214,7 +229,10 @@ def escalation_move(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
             version=form.cleaned_data["version"],
             to_stage=form.cleaned_data["to_stage"],
             on=form.cleaned_data["on"],
+            addressed_to_name=form.cleaned_data["addressed_to_name"],
+            addressed_to_role=form.cleaned_data["addressed_to_role"],
             reason=form.cleaned_data["reason"],
+            request=request,
         ),
         success="Escalation moved to a later stage",
         then=_escalation_page(escalation),
@@ -249,6 +267,7 @@ def escalation_close(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRe
             closed_on=form.cleaned_data["closed_on"],
             outcome=form.cleaned_data["outcome"],
             area_outcomes=form.area_outcomes(),
+            request=request,
         ),
         success="Escalation closed",
         then=_escalation_page(escalation),
@@ -272,7 +291,7 @@ def escalation_reopen(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpR
         form,
         title=title,
         save=lambda: services.escalation_reopen(
-            by=request.user, escalation=escalation, **form.cleaned_data
+            by=request.user, escalation=escalation, request=request, **form.cleaned_data
         ),
         success="Escalation reopened",
         then=_escalation_page(escalation),

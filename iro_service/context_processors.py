@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
     items: list[tuple[str, str]] = []
     if user.has_perm("children.view_allocated_children"):
         items.append(("My caseload", reverse("reviews:caseload")))
+        items.append(("My escalations", reverse("escalations:mine")))
     if user.has_perm("children.view_all_children"):
         items.append(("All children", reverse("children:list")))
     if user.has_perm("children.allocate_iro"):

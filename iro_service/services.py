@@ -7,6 +7,7 @@ are audited apart from other edits, and listed for the service managers.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -14,9 +15,14 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from audit.models import Action, Kind
-from audit.writer import changes_between, record, snapshot
+from audit.writer import changes_between, record, record_reads, snapshot
 from core.conflicts import lock
-from iro_service.models import User
+from iro_service.models import Role, User
+
+if TYPE_CHECKING:
+    from children.models import Allocation
+
+VIEW_ALL_CHILDREN = "children.view_all_children"
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,14 @@ def staff_add(*, by: User, details: StaffDetails, request: HttpRequest | None = 
     return member
 
 
-@transaction.atomic
+class _StillHoldingError(Exception):
+    """The member still holds children, so cannot leave or stop being an IRO yet."""
+
+    def __init__(self, field: str, held: "list[Allocation]") -> None:
+        super().__init__(field)
+        self.field, self.held = field, held
+
+
 def staff_update(
     *,
     by: User,
@@ -76,7 +89,30 @@ def staff_update(
     details: StaffDetails,
     request: HttpRequest | None = None,
 ) -> User:
-    """Change a member of staff's details or role; nobody changes their own role."""
+    """Change a member of staff's details or role; nobody changes their own role.
+
+    An IRO who still holds children is not marked as left, deactivated or given another
+    role: the refusal says what `by` may know of those children (see _still_holds).
+    """
+    try:
+        return _staff_update(
+            by=by, member=member, version=version, details=details, request=request
+        )
+    except _StillHoldingError as refusal:
+        # Outside the refused transaction, so the reads of the children it names are kept.
+        message = _still_holds(by=by, member=member, held=refusal.held, request=request)
+        raise ValidationError({refusal.field: message}) from None
+
+
+@transaction.atomic
+def _staff_update(
+    *,
+    by: User,
+    member: User,
+    version: int,
+    details: StaffDetails,
+    request: HttpRequest | None,
+) -> User:
     locked = lock(member, version=version, what="member of staff")
     old_role = locked.role
     if locked.pk == by.pk and details.role != old_role:
@@ -84,15 +120,15 @@ def staff_update(
     if locked.pk == by.pk and not details.is_active:
         raise ValidationError({"is_active": "You cannot deactivate your own account"})
     leaving = details.left_on is not None or not details.is_active
-    holding = locked.allocations.filter(end_date=None).count()
-    if leaving and holding:
-        raise ValidationError(
-            {
-                "left_on": f"{locked.full_name} still holds {holding} "
-                f"child{'ren' if holding != 1 else ''}: a service manager must reallocate "
-                "them before the account is marked as left"
-            }
+    no_longer_iro = old_role == Role.IRO.value and details.role != Role.IRO.value
+    if leaving or no_longer_iro:
+        held = list(
+            locked.allocations.filter(end_date=None)
+            .select_related("child")
+            .order_by("child__last_name", "child__first_name", "pk")
         )
+        if held:
+            raise _StillHoldingError("left_on" if leaving else "role", held)
     before = snapshot(locked)
     _apply(locked, details)
     locked.version += 1
@@ -119,3 +155,28 @@ def staff_update(
             changes={"role": {"before": old_role or None, "after": details.role}},
         )
     return locked
+
+
+def _still_holds(
+    *, by: User, member: User, held: "list[Allocation]", request: HttpRequest | None
+) -> str:
+    """Why `member` cannot leave or stop being an IRO yet: the children they still hold.
+
+    Someone who may read every child's record (a service manager) is told which children,
+    and each child named is a read in the audit trail; anyone else (an admin) is told how
+    many, and that a service manager must move them: admins read no child's record.
+    """
+    count = f"{len(held)} child{'ren' if len(held) != 1 else ''}"
+    if not by.has_perm(VIEW_ALL_CHILDREN):
+        return (
+            f"{member.full_name} still holds {count}: a service manager must reallocate them "
+            "before the account is marked as left"
+        )
+    children = [allocation.child for allocation in held]
+    record_reads(user=by, action=Action.STAFF_UPDATE, children=children, request=request)
+    names = [f"{child.full_name} ({child.child_ref})" for child in children]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    return (
+        f"{member.full_name} still holds {count}: {listed}. Reallocate them before the "
+        "account is marked as left"
+    )

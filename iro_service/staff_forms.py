@@ -35,6 +35,19 @@ class StaffForm(forms.ModelForm):
         latest=timezone.localdate,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A text box with a decimal keypad, not a number input: the GOV.UK pattern for numbers.
+    fte = forms.DecimalField(
+        label="FTE",
+        required=False,
+        max_digits=3,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "FTE must be a number, like 0.8",
+            "max_digits": "FTE must be between 0.1 and 1.0",
+            "max_decimal_places": "FTE must have no more than 2 decimal places",
+        },
+    )
 
     class Meta:
         model = User

@@ -65,7 +65,12 @@ def staff_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
     return render(
         request,
         "staff/staff_detail.html",
-        {"member": member, "history": selectors.staff_history(member)},
+        {
+            "member": member,
+            "history": selectors.staff_history(member),
+            # How many, never which: an admin reads no child's record.
+            "holds": member.allocations.filter(end_date=None).count(),
+        },
     )
 
 

@@ -6,4 +6,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews and oversight"
 
     def ready(self) -> None:
-        from reviews import timeline  # noqa: F401  (registers the child timeline sources)
+        from reviews import (  # noqa: F401  (registers the timeline sources and care-ended step)
+            care_end,
+            timeline,
+        )

@@ -93,20 +93,33 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
     rng = random.Random(seed * 7 + 3)
     iros = _Iros(created_by)
     children = {c.pk: c for c in Child.objects.only("pk", "date_of_birth")}
-    open_status = dict(Episode.objects.open().values_list("child_id", "legal_status"))
+    spells: dict[int, list[rules.Spell]] = defaultdict(list)
+    history: dict[int, date] = {}
+    for child_id, period_id, start, status in Episode.objects.values_list(
+        "child_id", "period_id", "start_date", "legal_status"
+    ):
+        spells[period_id].append(rules.Spell(start, status))
+        history[child_id] = min(start, history.get(child_id, start))
     reviews: list[Review] = []
-    ratings: list[tuple[int, str, date, date]] = []  # review index, rating, set_on, next due
+    # review index, rating, set_on, next due, last day looked after (None: still in care)
+    ratings: list[tuple[int, str, date, date | None, date | None]] = []
     notes: list[OversightNote] = []
     audit = {"created_by": created_by, "modified_by": created_by}
 
     for period in PeriodOfCare.objects.order_by("pk"):
         child = children[period.child_id]
-        if not rules.reviews_required(open_status.get(child.pk, "C2")) and period.end_date is None:
-            continue
         last_day = min(period.end_date or today, today - timedelta(days=1))
-        held: list[date] = []
+        held: list[tuple[date, str]] = []
         while True:
-            due = rules.next_review_due(period_start=period.start_date, held_reviews=held)
+            # Built through the services' rule: regs. 33 and 48, from the episodes held.
+            due = rules.review_due_in_period(
+                period_start=period.start_date,
+                spells=spells[period.pk],
+                held=held,
+                history_from=history.get(child.pk),
+            )
+            if due.due is None:
+                break  # the history held cannot establish when it is due: none invented
             late = rng.random() < 0.008
             day = (
                 due.due + timedelta(days=rng.randint(1, 15))
@@ -118,17 +131,22 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 if period.end_date is None and due.due - today <= timedelta(days=28):
                     iro = iros.on(child.pk, today)
                     when = max(today + timedelta(days=1), due.due - timedelta(days=2))
+                    late_booking = rules.schedule_warning(day=when, due=due.due, today=today)
                     reviews.append(
                         Review(
                             child_id=child.pk,
                             period_id=period.pk,
                             iro_id=iro,
                             status="scheduled",
+                            regime=due.regime.value,
                             kind=due.kind.value,
                             due_date=due.due,
                             counted_from=due.counted_from,
                             format=_meeting_format(when),
                             scheduled_for=timezone.make_aware(datetime.combine(when, time(10, 0))),
+                            late_schedule_reason="The family could not come sooner"
+                            if late_booking
+                            else "",
                             **audit,
                         )
                     )
@@ -140,6 +158,7 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 period_id=period.pk,
                 iro_id=iro,
                 status="final",
+                regime=due.regime.value,
                 kind=due.kind.value,
                 due_date=due.due,
                 counted_from=due.counted_from,
@@ -159,23 +178,30 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 carer_attended=rng.random() < 0.8,
                 iv_attended=rng.random() < 0.04,
                 advocate_attended=rng.random() < 0.05,
-                consultation_papers="none"
-                if age < 4
-                else ("4_7" if age < 8 else ("8_12" if age < 13 else "13_plus")),
+                consultation_papers=rules.consultation_band_for(age),
                 monitoring={
                     "health_assessment": "yes" if rng.random() < 0.9 else "no",
                     "dental_check": "yes" if rng.random() < 0.85 else "no",
-                    "pep": "yes" if 4 <= age < 18 and rng.random() < 0.9 else "na",
+                    "pep": ("yes" if rng.random() < 0.9 else "no")
+                    if rules.monitoring_applies("pep", age)
+                    else "na",
                 },
                 summary="Care plan reviewed with the child, carers and social worker.",
                 late_reason=rng.choice(LATE_REASONS) if day > due.due else "",
                 **audit,
             )
             reviews.append(review)
-            held.append(day)
-            next_due = rules.next_review_due(period_start=period.start_date, held_reviews=held).due
+            held.append((day, due.regime.value))
+            next_due = rules.review_due_in_period(
+                period_start=period.start_date,
+                spells=spells[period.pk],
+                held=held,
+                history_from=history.get(child.pk),
+            ).due
             rating = _weighted(rng, {"green": 80, "amber": 18, "red": 2})
-            ratings.append((len(reviews) - 1, rating, review.finalised_on, next_due))
+            ratings.append(
+                (len(reviews) - 1, rating, review.finalised_on, next_due, period.end_date)
+            )
         # Oversight notes: about five a year while looked after.
         day = period.start_date + timedelta(days=rng.randint(10, 40))
         while day <= last_day:
@@ -193,16 +219,18 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
 
     Review.objects.bulk_create(reviews, batch_size=BATCH)
     rags = []
-    for index, rating, set_on, next_due in ratings:
+    for index, rating, set_on, next_due, care_ended_on in ratings:
         review = reviews[index]
+        # The window runs from the review meeting (docs/decisions/0010).
         start, end = rules.rag_follow_up_window(
-            rating=rating,
-            finalised_on=set_on,
-            next_review_due=max(next_due, set_on + timedelta(days=2)),
+            rating=rating, held_on=review.held_on, next_review_due=next_due
         )
-        done = None
+        done = ended = None
         if end < today and rng.random() < 0.95:
             done = start + timedelta(days=rng.randint(0, (end - start).days))
+        if care_ended_on is not None and (done is None or done > care_ended_on):
+            # Care ended before the follow-up: it ended that day, as the service ends it.
+            done, ended = None, max(care_ended_on, set_on)
         rags.append(
             RagRating(
                 child_id=review.child_id,
@@ -213,6 +241,8 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 follow_up_from=start,
                 follow_up_due=end,
                 followed_up_on=done,
+                follow_up_ended_on=ended,
+                follow_up_ended_reason="Ceased to be looked after" if ended else "",
                 **audit,
             )
         )

@@ -1,11 +1,13 @@
 """Forms for scheduling, recording and finalising reviews, and for oversight notes."""
 
+import datetime as dt
 from datetime import date, datetime, time
 from typing import Any, cast
 
-from crispy_forms_gds.layout import Field, Fieldset, Size, Submit
+from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 
 from children.models import Child
 from core.dates import long_date
@@ -27,6 +29,7 @@ from reviews.models import (
     YesNoNA,
 )
 from reviews.models.review import DECISION_MAX_LENGTH, MONITORING_QUESTIONS
+from reviews.selectors import CaseloadFilters
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 SHORT_TEXT_MAX_LENGTH = 300
@@ -53,8 +56,14 @@ def _radios(choices: list, message: str, label: str, required: bool = True) -> f
     )
 
 
+LATE_FIELDS = ("late_schedule_reason", "confirm_late_schedule")
+LATE_REASON_REQUIRED = "Enter why the review is booked for this date"
+LATE_CONFIRM_REQUIRED = "Confirm the review is to be booked for this date"
+
+
 class ScheduleForm(forms.Form):
-    """When and how a review will take place."""
+    """When and how a review will take place; a date after it is due, or in the past, is only
+    taken with a reason and a confirmation (the GOV.UK warning, then the question)."""
 
     date = GovDateField(
         what="the date of the review", label="Date of the review", latest=_furthest_schedulable
@@ -62,6 +71,7 @@ class ScheduleForm(forms.Form):
     start_time = forms.TimeField(
         label="Start time",
         help_text="For example, 10:30 or 14:00",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={
             "required": "Enter the start time",
             "invalid": "Enter the start time like 10:30",
@@ -75,21 +85,68 @@ class ScheduleForm(forms.Form):
     venue = _line(
         what="the venue or link", label="Venue or link (optional)", max_length=200, required=False
     )
+    late_schedule_reason = _line(
+        what="the reason",
+        label="Why is the review being booked for this date?",
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        required=False,
+        help_text="For example, the child's mother cannot come before then",
+    )
+    confirm_late_schedule = forms.BooleanField(
+        label="I confirm the review is to be booked for this date", required=False
+    )
+    submit_label = "Schedule review"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, due: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = page_helper(
+        self.due = due
+        self.warning = ""
+        self.helper = self.build_helper()
+
+    def when_fields(self) -> list[Any]:
+        return [
             Field("date"),
             Field.text("start_time", field_width=5),
             Field.radios("format", legend_size=Size.SMALL, inline=True),
             Field.text("venue"),
-            Submit("submit", "Schedule review"),
-        )
+        ]
+
+    def build_helper(self, *, asking_why: bool = False) -> Any:
+        late: list[Any] = []
+        if asking_why or self.warning:
+            late = [
+                HTML.warning(escape(self.warning or "This review is booked after it is due")),
+                Field.text("late_schedule_reason"),
+                Field.checkbox("confirm_late_schedule"),
+            ]
+        return page_helper(*self.when_fields(), *late, Submit("submit", self.submit_label))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day = data.get("date")
+        if day is not None:
+            self.warning = rules.schedule_warning(day=day, due=self.due, today=timezone.localdate())
+        if self.warning:
+            if not (data.get("late_schedule_reason") or "").strip():
+                self.add_error("late_schedule_reason", LATE_REASON_REQUIRED)
+            if not data.get("confirm_late_schedule"):
+                self.add_error("confirm_late_schedule", LATE_CONFIRM_REQUIRED)
+            self.helper = self.build_helper()
+        return data
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if field in LATE_FIELDS:  # the service can ask why too: show the question
+            self.helper = self.build_helper(asking_why=True)
 
     @property
     def scheduled_for(self) -> datetime:
         data = self.cleaned_data
         return timezone.make_aware(datetime.combine(data["date"], data["start_time"] or time(10)))
+
+    @property
+    def late_schedule_reason_given(self) -> str:
+        return self.cleaned_data.get("late_schedule_reason", "") if self.warning else ""
 
 
 class RearrangeForm(VersionedForm, ScheduleForm):
@@ -101,19 +158,22 @@ class RearrangeForm(VersionedForm, ScheduleForm):
         max_length=SHORT_TEXT_MAX_LENGTH,
         error_messages={"required": "Enter why the review is being rearranged"},
     )
+    submit_label = "Rearrange review"
 
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": review.version})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, due=review.due_date, **kwargs)
         self.fields.pop("format")
         self.fields.pop("venue")
-        self.helper = page_helper(
+        self.helper = self.build_helper()
+
+    def when_fields(self) -> list[Any]:
+        return [
             Field("date"),
             Field.text("start_time", field_width=5),
             Field.text("reason"),
             "version",
-            Submit("submit", "Rearrange review"),
-        )
+        ]
 
 
 class CancelForm(VersionedForm):
@@ -210,6 +270,7 @@ class RecordForm(VersionedForm):
         for key, question in MONITORING_QUESTIONS.items():
             self.fields[f"m_{key}"] = forms.ChoiceField(
                 label=question,
+                help_text=rules.monitoring_ages_hint(key),
                 choices=YesNoNA.choices,
                 widget=forms.RadioSelect,
                 required=False,
@@ -312,13 +373,21 @@ class FinaliseForm(VersionedForm):
     rating = forms.ChoiceField(
         label="RAG rating",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select a RAG rating"},
+        error_messages={
+            "required": "Select a RAG rating",
+            "invalid_choice": "Select a RAG rating: red, amber or green",
+        },
         choices=[
             (
                 Rating.RED,
-                "Red: time-critical parts of the plan drifting or significant safeguarding issues (follow up within 4 weeks)",
+                "Red: time-critical parts of the plan drifting or significant safeguarding issues "
+                "(follow up within 4 weeks of the review meeting)",
             ),
-            (Rating.AMBER, "Amber: emerging drift or delay (interim check 5 to 8 weeks from now)"),
+            (
+                Rating.AMBER,
+                "Amber: emerging drift or delay (interim check 5 to 8 weeks after the review "
+                "meeting)",
+            ),
             (Rating.GREEN, "Green: the plan is progressing (mid-way review between reviews)"),
         ],
     )
@@ -446,7 +515,9 @@ class OversightNoteForm(forms.Form):
     def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"noted_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        pending = RagRating.objects.filter(child=child, followed_up_on=None).order_by("-set_on")[:3]
+        pending = RagRating.objects.filter(
+            child=child, followed_up_on=None, follow_up_ended_on=None
+        ).order_by("-set_on")[:3]
         cast(RagFollowUpField, self.fields["follow_up_of"]).queryset = RagRating.objects.filter(
             pk__in=[r.pk for r in pending]
         )
@@ -456,4 +527,83 @@ class OversightNoteForm(forms.Form):
             Field.textarea("text", rows=5),
             Field.select("follow_up_of"),
             Submit("submit", "Save oversight note"),
+        )
+
+
+CASELOAD_RAG_CHOICES = [
+    ("", "Any rating"),
+    (Rating.RED, "Red"),
+    (Rating.AMBER, "Amber"),
+    (Rating.GREEN, "Green"),
+    ("none", "Not rated yet"),
+]
+DUE_UNITS = {"days": 1, "weeks": 7}
+DUE_WITHIN_MAX = 366
+
+
+class CaseloadFilterForm(forms.Form):
+    """Search and filter the IRO's own caseload (a GET form above the table)."""
+
+    q = _line(
+        what="the name or reference", label="Name or reference", max_length=100, required=False
+    )
+    rag = forms.ChoiceField(label="RAG rating", choices=CASELOAD_RAG_CHOICES, required=False)
+    due_within = forms.IntegerField(
+        label="Due within, or overdue",
+        required=False,
+        min_value=0,
+        max_value=DUE_WITHIN_MAX,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Due within must be a whole number, like 14",
+            "min_value": "Due within must be 0 or more",
+            "max_value": f"Due within must be {DUE_WITHIN_MAX} or fewer",
+        },
+    )
+    due_unit = forms.ChoiceField(
+        label="Days or weeks", choices=[(u, u.capitalize()) for u in DUE_UNITS], required=False
+    )
+    scheduled_after_due = forms.BooleanField(
+        label="Only reviews scheduled after their due date", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        column = "govuk-grid-column-one-quarter"
+        self.helper = page_helper(
+            Fieldset(
+                Div(
+                    Div(Field.text("q"), css_class="govuk-grid-column-one-half"),
+                    Div(Field.select("rag"), css_class=column),
+                    css_class="govuk-grid-row",
+                ),
+                Div(
+                    Div(
+                        Field.text("due_within", field_width=3),
+                        css_class="govuk-grid-column-one-third",
+                    ),
+                    Div(Field.select("due_unit"), css_class=column),
+                    Div(
+                        Field.checkbox("scheduled_after_due", small=True),
+                        css_class="govuk-grid-column-one-third app-filter__actions",
+                    ),
+                    css_class="govuk-grid-row",
+                ),
+                legend="Search and filter",
+                legend_size=Size.SMALL,
+            ),
+        )
+
+    def filters(self) -> CaseloadFilters:
+        """The valid filters asked for; a box with a mistake filters nothing and says why."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        within = data.get("due_within")
+        return CaseloadFilters(
+            text=(data.get("q") or "").strip(),
+            rag=data.get("rag") or "",
+            due_within_days=None
+            if within is None
+            else within * DUE_UNITS.get(data.get("due_unit") or "days", 1),
+            scheduled_after_due=bool(data.get("scheduled_after_due")),
         )

@@ -4,7 +4,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from core.dates import long_date, not_in_future
 from iro_service.models import User
 from reviews import rules
 from reviews.models import (
+    ConsultationBand,
     Decision,
     DecisionStatus,
     OversightNote,
@@ -24,6 +26,9 @@ from reviews.models import (
     Review,
     ReviewStatus,
 )
+from reviews.models.review import MONITORING_QUESTIONS
+
+CEASED_TO_BE_LOOKED_AFTER = "Ceased to be looked after"
 
 RECORD_FIELDS = (
     "held_on",
@@ -45,16 +50,50 @@ RECORD_FIELDS = (
 )
 
 
-def review_due(period: PeriodOfCare, *, before: Review | None = None) -> rules.ReviewDue:
-    """When the next review of a period is due, from the reviews held in it (reg. 33)."""
+def history_starts_on(child_id: int) -> date | None:
+    """The earliest data held on a child: the start of their earliest episode (ADR 0010)."""
+    return Episode.objects.filter(child_id=child_id).aggregate(first=Min("start_date"))["first"]
+
+
+def review_due(
+    period: PeriodOfCare, *, before: Review | None = None, on: date | None = None
+) -> rules.ReviewDue:
+    """When the next review of a period is due, from its episodes and the reviews held in it
+    (CPPCR 2010, reg. 33, or reg. 48 for short breaks); `on` counts as things stood that day."""
+    episodes = Episode.objects.filter(period=period)
     held = Review.objects.held().filter(period=period)
     if before is not None:
         held = held.exclude(pk=before.pk)
-    return rules.next_review_due(period_start=period.start_date, held_reviews=_held_dates(held))
+    if on is not None:
+        episodes = episodes.filter(start_date__lte=on)
+        held = held.filter(held_on__lt=on)
+    return rules.review_due_in_period(
+        period_start=period.start_date,
+        spells=[
+            rules.Spell(*spell) for spell in episodes.values_list("start_date", "legal_status")
+        ],
+        held=[(day, regime) for day, regime in held.values_list("held_on", "regime") if day],
+        history_from=history_starts_on(period.child_id),
+    )
 
 
-def _held_dates(reviews: "models.QuerySet[Review]") -> list[date]:
-    return [day for day in reviews.values_list("held_on", flat=True) if day is not None]
+def _recount(review: Review) -> None:
+    """Count the review's timetable, kind and due date again, as things stood when it was held."""
+    due = review_due(review.period, before=review, on=review.held_on)
+    review.regime, review.kind = due.regime.value, due.kind.value
+    review.due_date, review.counted_from = due.due, due.counted_from
+
+
+def _check_late_booking(*, scheduled_for: datetime, due: date | None, reason: str) -> str:
+    """The reason to store for a booking after the due date or in the past; refused without."""
+    warning = rules.schedule_warning(
+        day=timezone.localdate(scheduled_for), due=due, today=timezone.localdate()
+    )
+    if warning and not reason.strip():
+        raise ValidationError(
+            {"late_schedule_reason": f"Enter why the review is booked for this date. {warning}"}
+        )
+    return reason.strip() if warning else ""
 
 
 def _check_not_too_far_ahead(scheduled_for: datetime) -> None:
@@ -77,37 +116,37 @@ def review_schedule(
     scheduled_for: datetime,
     format: str,
     venue: str = "",
+    late_schedule_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Review:
-    """Schedule the child's next review, its reg. 33 due date counted from the reviews held."""
+    """Schedule the child's next review, its due date counted from the reviews held (regs. 33,
+    48); a booking after the due date or in the past needs a reason."""
     lock(child)
     period = PeriodOfCare.objects.open().filter(child=child).first()
     if period is None:
         raise ValidationError({"scheduled_for": "The child is not looked after, so has no reviews"})
-    episode = Episode.objects.open().filter(child=child).first()
-    if episode and not rules.reviews_required(episode.legal_status):
-        raise ValidationError(
-            {
-                "scheduled_for": f"Children on legal status {episode.legal_status} (short breaks) have no LAC reviews"
-            }
-        )
     if timezone.localdate(scheduled_for) < period.start_date:
         raise ValidationError(
             {"scheduled_for": "The review must be after the child became looked after"}
         )
     _check_not_too_far_ahead(scheduled_for)
     due = review_due(period)
+    reason = _check_late_booking(
+        scheduled_for=scheduled_for, due=due.due, reason=late_schedule_reason
+    )
     allocation = Allocation.objects.open().filter(child=child).first()
     review = Review(
         child=child,
         period=period,
         iro=allocation.iro if allocation else None,
+        regime=due.regime.value,
         kind=due.kind.value,
         due_date=due.due,
         counted_from=due.counted_from,
         scheduled_for=scheduled_for,
         format=format,
         venue=venue,
+        late_schedule_reason=reason,
     )
     review.stamp(by)
     # The one-open-review constraint is left to the database: a check in full_clean would
@@ -129,6 +168,7 @@ def review_schedule(
         child=child,
         obj=review,
         request=request,
+        detail={"scheduled_after_due": True} if review.scheduled_after_due else {},
     )
     return review
 
@@ -141,9 +181,11 @@ def review_rearrange(
     version: int,
     scheduled_for: datetime,
     reason: str,
+    late_schedule_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Review:
-    """Move a scheduled review to a new date and time, recording why."""
+    """Move a scheduled review to a new date and time, recording why; a new date after the due
+    date or in the past needs a reason too."""
     review = lock(review, version=version, what="review")
     if review.status != ReviewStatus.SCHEDULED:
         raise ValidationError({"scheduled_for": "Only a review not yet held can be rearranged"})
@@ -155,6 +197,10 @@ def review_rearrange(
         )
     _check_not_too_far_ahead(scheduled_for)
     before = snapshot(review)
+    _recount(review)
+    review.late_schedule_reason = _check_late_booking(
+        scheduled_for=scheduled_for, due=review.due_date, reason=late_schedule_reason
+    )
     review.scheduled_for = scheduled_for
     review.rearranged_reason = reason
     review.save_by(by)
@@ -221,7 +267,8 @@ def review_pre_meeting_done(
 
 
 def validate_record(review: Review) -> None:
-    """The record's rules: held within the period and not in the future; PN0 only under 4."""
+    """The record's rules: held within the period, after the reviews already held and not in
+    the future; PN0 only under 4; consultation papers and monitoring answers fit the age."""
     not_in_future(review.held_on, field="held_on", what="The date held")
     errors: dict[str, str] = {}
     held = review.held_on
@@ -233,16 +280,64 @@ def validate_record(review: Review) -> None:
             )
         elif review.period.end_date and held > review.period.end_date:
             errors["held_on"] = "The date held must be before the child ceased to be looked after"
-        if review.participation:
-            age = review.child.age_on(held)
-            if review.participation == Participation.PN0 and age >= 4:
-                errors["participation"] = (
-                    f"PN0 is only for children under 4: the child was {age} at the review"
-                )
-            elif review.participation != Participation.PN0 and age < 4:
-                errors["participation"] = "The child was under 4 at the review: choose PN0"
+        elif order := _out_of_order(review):
+            errors["held_on"] = order
+        errors.update(age_problems(review))
     if errors:
         raise ValidationError(errors)
+
+
+def _out_of_order(review: Review) -> str:
+    """Why the day held clashes with the reviews already held, or "" (reviews run in order)."""
+    assert review.held_on is not None
+    others = (
+        Review.objects.held()
+        .filter(child=review.child)
+        .exclude(pk=review.pk)
+        .filter(Q(period=review.period) | Q(held_on=review.held_on))
+        .values_list("held_on", flat=True)
+    )
+    days = [day for day in others if day is not None]
+    if review.held_on in days:
+        return (
+            f"A review was already held on {long_date(review.held_on)}: two reviews cannot be "
+            "held on one day"
+        )
+    latest = max(days, default=None)
+    if latest is not None and review.held_on < latest:
+        return f"The date held must be after {long_date(latest)}, when the last review was held"
+    return ""
+
+
+def age_problems(review: Review) -> dict[str, str]:
+    """What in a held review's record does not fit the child's age at the review: PN0 only
+    under 4, consultation papers of the age band, questions for the age answered."""
+    assert review.held_on is not None
+    age = review.child.age_on(review.held_on)
+    errors: dict[str, str] = {}
+    if review.participation == Participation.PN0 and age >= 4:
+        errors["participation"] = (
+            f"PN0 is only for children under 4: the child was {age} at the review"
+        )
+    elif review.participation and review.participation != Participation.PN0 and age < 4:
+        errors["participation"] = "The child was under 4 at the review: choose PN0"
+    band = rules.consultation_band_for(age)
+    papers = review.consultation_papers
+    if papers and papers not in (ConsultationBand.NONE, band):
+        errors["consultation_papers"] = (
+            f"The child was {age} at the review: choose the papers for "
+            f"{ConsultationBand(band).label.lower()}, or none used"
+            if band != ConsultationBand.NONE
+            else f"The child was {age} at the review: consultation papers start at age 4, "
+            "so choose none used"
+        )
+    for key, answer in review.monitoring.items():
+        if answer == "na" and rules.monitoring_applies(key, age):
+            errors[key] = (
+                f"{MONITORING_QUESTIONS.get(key, key)} applies to a child of {age}: "
+                "answer yes or no"
+            )
+    return errors
 
 
 @transaction.atomic
@@ -267,6 +362,8 @@ def review_record(
         if field in data:
             setattr(review, field, data[field])
     validate_record(review)
+    if review.held_on:
+        _recount(review)
     review.status = ReviewStatus.DRAFT if review.held_on else ReviewStatus.SCHEDULED
     review.save_by(by)
     record(
@@ -301,23 +398,22 @@ def review_finalise(
     rating_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Review:
-    """Finalise a held review and set the child's RAG rating with the follow-up it demands."""
+    """Finalise a held review and set the child's RAG rating, its follow-up window counted
+    from the review meeting (local practice, docs/decisions/0010)."""
     review = lock(review, version=version, what="review")
     if review.status != ReviewStatus.DRAFT:
         raise ValidationError({"rating": "Only a held review with a draft record can be finalised"})
+    if rating not in rules.RAG_RATINGS:
+        raise ValidationError({"rating": "Select a RAG rating: red, amber or green"})
     before = snapshot(review)
     if review.held_on is not None:
         # The due date is recounted from the reviews actually held before this one.
-        due = review_due(review.period, before=review)
-        review.kind, review.due_date, review.counted_from = (
-            due.kind.value,
-            due.due,
-            due.counted_from,
-        )
+        _recount(review)
     missing = {f: m for f, m in REQUIRED_TO_FINALISE.items() if getattr(review, f) in ("", None)}
     if review.sw_report_available is None:
         missing["sw_report_available"] = "Record whether the social worker's report was available"
     if review.is_late and not review.late_reason:
+        assert review.due_date is not None  # a late review has a due date
         missing["late_reason"] = (
             f"The review was held after its due date of {long_date(review.due_date)}: "
             "record why it was late before finalising"
@@ -325,21 +421,15 @@ def review_finalise(
     if missing:
         raise ValidationError(missing)
     validate_record(review)
+    assert review.held_on is not None  # checked with the missing answers
     today = timezone.localdate()
     review.status = ReviewStatus.FINAL
     review.finalised_on = today
     review.finalised_by = by
     review.save_by(by)
-    next_due = rules.next_review_due(
-        period_start=review.period.start_date,
-        held_reviews=_held_dates(Review.objects.held().filter(period=review.period)),
+    start, end = rules.rag_follow_up_window(
+        rating=rating, held_on=review.held_on, next_review_due=review_due(review.period).due
     )
-    try:
-        start, end = rules.rag_follow_up_window(
-            rating=rating, finalised_on=today, next_review_due=next_due.due
-        )
-    except ValueError as exc:
-        raise ValidationError({"rating": "Choose a rating: red, amber or green"}) from exc
     rag = RagRating(
         child=review.child,
         review=review,
@@ -350,6 +440,9 @@ def review_finalise(
         follow_up_due=end,
         reason=rating_reason,
     )
+    if review.period.end_date is not None:
+        # The child has left care since the review: there is nothing left to follow up.
+        rag.follow_up_ended_on, rag.follow_up_ended_reason = today, CEASED_TO_BE_LOOKED_AFTER
     rag.save_by(by)
     record(
         user=by,
@@ -359,9 +452,32 @@ def review_finalise(
         obj=review,
         changes=changes_between(before, review),
         request=request,
-        detail={"rating": rating, "late": review.is_late},
+        detail={"rating": rating, "timeliness": review.timeliness},
     )
     return review
+
+
+@transaction.atomic
+def rag_follow_up_end(
+    *, by: User, rating: RagRating, on: date, reason: str, request: HttpRequest | None = None
+) -> RagRating:
+    """End a RAG follow-up that is no longer needed, so it never shows as due or overdue."""
+    rating = lock(rating)
+    if not rating.follow_up_open:
+        return rating
+    before = snapshot(rating)
+    rating.follow_up_ended_on, rating.follow_up_ended_reason = on, reason
+    rating.save_by(by)
+    record(
+        user=by,
+        kind=Kind.CHANGE,
+        action=Action.RAG_FOLLOW_UP_END,
+        child=rating.child,
+        obj=rating,
+        changes=changes_between(before, rating),
+        request=request,
+    )
+    return rating
 
 
 @transaction.atomic
@@ -378,6 +494,16 @@ def decision_add(
     review = lock(review)
     if review.status == ReviewStatus.CANCELLED:
         raise ValidationError({"text": "A cancelled review has no decisions"})
+    review_day = review.held_on or (
+        timezone.localdate(review.scheduled_for) if review.scheduled_for else None
+    )
+    if review_day is not None and due_date < review_day:
+        raise ValidationError(
+            {
+                "due_date": "The date it must be done by must be on or after the review on "
+                f"{long_date(review_day)}"
+            }
+        )
     decision = Decision(review=review, text=text, owner=owner, due_date=due_date)
     decision.save_by(by)
     record(
@@ -437,27 +563,23 @@ def oversight_note_add(
     not_in_future(noted_on, field="noted_on", what="The date")
     if not child.was_looked_after_on(noted_on):
         raise ValidationError({"noted_on": "The child was not looked after on that date"})
+    detail: dict[str, Any] = {}
     if follow_up_of is not None:
         follow_up_of = RagRating.objects.select_for_update().get(pk=follow_up_of.pk, child=child)
-        if not (follow_up_of.follow_up_from <= noted_on <= follow_up_of.follow_up_due):
-            raise ValidationError(
-                {
-                    "noted_on": (
-                        f"A follow-up of the {follow_up_of.get_rating_display().lower()} rating "
-                        f"must be dated between {long_date(follow_up_of.follow_up_from)} "
-                        f"and {long_date(follow_up_of.follow_up_due)}"
-                    )
-                }
-            )
+        _check_follow_up_date(follow_up_of, noted_on)
+        outside = rules.days_outside_window(
+            noted_on, start=follow_up_of.follow_up_from, end=follow_up_of.follow_up_due
+        )
+        if outside:
+            detail["days_outside_window"] = outside
     note = OversightNote(
         child=child, author=by, noted_on=noted_on, kind=kind, text=text, follow_up_of=follow_up_of
     )
     note.save_by(by)
-    detail = {}
-    if follow_up_of is not None and follow_up_of.followed_up_on is None:
+    if follow_up_of is not None and follow_up_of.follow_up_open:
         follow_up_of.followed_up_on = noted_on
         follow_up_of.save_by(by)
-        detail = {"followed_up": str(follow_up_of.public_id)}
+        detail["followed_up"] = str(follow_up_of.public_id)
     record(
         user=by,
         kind=Kind.CHANGE,
@@ -468,3 +590,25 @@ def oversight_note_add(
         detail=detail,
     )
     return note
+
+
+def _check_follow_up_date(rating: RagRating, noted_on: date) -> None:
+    """A follow-up of a rating comes after the review it rated and while it is still open; a
+    little outside the window is allowed and noted (local practice, docs/decisions/0010)."""
+    if rating.follow_up_ended_on is not None:
+        raise ValidationError(
+            {
+                "follow_up_of": f"That follow-up ended on {long_date(rating.follow_up_ended_on)}: "
+                f"{rating.follow_up_ended_reason.lower()}"
+            }
+        )
+    meeting = rating.review.held_on if rating.review and rating.review.held_on else rating.set_on
+    if noted_on < meeting:
+        raise ValidationError(
+            {
+                "noted_on": (
+                    f"A follow-up of the {rating.get_rating_display().lower()} rating must be "
+                    f"dated on or after the review on {long_date(meeting)}"
+                )
+            }
+        )

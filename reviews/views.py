@@ -18,9 +18,10 @@ from core.dates import long_date
 from core.timeline import KINDS, child_timeline
 from core.views import form_page, posted
 from iro_service.http import AuthedHttpRequest
-from reviews import access, selectors, services
+from reviews import access, rules, selectors, services
 from reviews.forms import (
     CancelForm,
+    CaseloadFilterForm,
     DecisionForm,
     DecisionStatusForm,
     FinaliseForm,
@@ -30,9 +31,11 @@ from reviews.forms import (
     RecordForm,
     ScheduleForm,
 )
-from reviews.models import Decision, Review, ReviewStatus
+from reviews.models import Decision, OversightNote, Review, ReviewStatus
+from reviews.models.review import MONITORING_QUESTIONS
 
 REVIEW_FORM = "reviews/review_form.html"
+MONITORING_ALIASES = {key: f"m_{key}" for key in MONITORING_QUESTIONS}
 
 CASELOAD_SORTS = [
     ("due", "Next review due"),
@@ -70,17 +73,30 @@ def _fresh(review: Review) -> Review:
 
 @role_required(child_access.VIEW_ALLOCATED)
 def caseload(request: AuthedHttpRequest) -> HttpResponse:
-    """The IRO's caseload with each child's next review due, RAG and last oversight, sortable."""
+    """The IRO's caseload with each child's next review due, RAG and last oversight: searched,
+    filtered and sorted."""
     sort = request.GET.get("sort", "due")
+    form = CaseloadFilterForm(request.GET or None)
+    filters = form.filters()
     children = child_access.children_visible_to(request.user).looked_after_now()
-    rows = selectors.caseload_rows(children, today=timezone.localdate(), sort=sort)
+    rows = selectors.caseload_rows(children, today=timezone.localdate(), sort=sort, filters=filters)
     record_reads(
         user=request.user,
         action=Action.CASELOAD_VIEW,
         children=[row.child for row in rows],
         request=request,
     )
-    context = {"rows": rows, "sort": sort, "sorts": CASELOAD_SORTS}
+    query = request.GET.copy()
+    query.pop("sort", None)
+    context = {
+        "rows": rows,
+        "sort": sort,
+        "sorts": CASELOAD_SORTS,
+        "form": form,
+        "filtered": filters.active,
+        "total": children.count() if filters.active else len(rows),
+        "filter_query": query.urlencode(),
+    }
     return render(request, "reviews/caseload.html", context)
 
 
@@ -89,12 +105,19 @@ def _scheduled(review: Review) -> str:
     return f"Review scheduled for {long_date(when.date())} at {when:%H:%M}"
 
 
+def _due_intro(due: rules.ReviewDue | None) -> str:
+    if due is None:
+        return ""
+    return f"Due by {long_date(due.due)}. {due.reason}." if due.due else f"{due.reason}."
+
+
 @require_http_methods(["GET", "POST"])
 def review_schedule(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     child = child_access.changeable_child_for(
         request.user, public_id, request=request, action=Action.REVIEW_SCHEDULE
     )
-    form = ScheduleForm(posted(request))
+    due = selectors.next_review_for(child)
+    form = ScheduleForm(posted(request), due=due.due if due else None)
     return form_page(
         request,
         form,
@@ -106,10 +129,11 @@ def review_schedule(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
             scheduled_for=form.scheduled_for,
             format=form.cleaned_data["format"],
             venue=form.cleaned_data["venue"],
+            late_schedule_reason=form.late_schedule_reason_given,
         ),
         success=_scheduled,
         then=_review_page,
-        context=_about_child(child),
+        context={**_about_child(child), "intro": _due_intro(due)},
         aliases={"scheduled_for": "date"},
     )
 
@@ -152,6 +176,7 @@ def review_record(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
         refreshed=lambda: RecordForm(review=_fresh(review)),
         template=REVIEW_FORM,
         context=_about_review(review),
+        aliases=MONITORING_ALIASES,
     )
 
 
@@ -198,6 +223,7 @@ def review_rearrange(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRe
             version=form.cleaned_data["version"],
             scheduled_for=form.scheduled_for,
             reason=form.cleaned_data["reason"],
+            late_schedule_reason=form.late_schedule_reason_given,
         ),
         success="Review rearranged",
         then=_review_page,
@@ -315,10 +341,15 @@ def oversight_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
         save=lambda: services.oversight_note_add(
             by=request.user, child=child, request=request, **form.cleaned_data
         ),
-        success="Oversight note saved",
+        success=_oversight_saved,
         then=reverse("children:detail", args=[child.public_id]),
         context=_about_child(child),
     )
+
+
+def _oversight_saved(note: OversightNote) -> str:
+    timing = note.follow_up_of.follow_up_timing if note.follow_up_of else ""
+    return f"Oversight note saved. {timing}" if timing else "Oversight note saved"
 
 
 def timeline(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:

@@ -7,4 +7,5 @@ class SupportConfig(AppConfig):
     verbose_name = "Keeping in touch, advocacy and Independent Visitors"
 
     def ready(self) -> None:
-        from support import timeline  # noqa: F401  (registers the child timeline source)
+        # Registers the care-ended step (children.lifecycle) and the child timeline source.
+        from support import care_end, timeline  # noqa: F401

@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, F, Q, Value
 from django.utils import timezone
 
 from children.models import Child, ChildQuerySet
-from reviews.models import Participation, Review
+from reviews.models import OversightKind, Participation, Review
 from support.models import (
     AdvocacyReferral,
-    ContactLog,
+    ContactMethod,
     InContactPlan,
     IndependentVisitor,
     IvMatch,
@@ -21,12 +21,20 @@ ADVOCACY_SHOWN = 5
 
 
 @dataclass(frozen=True)
+class LastContact:
+    """The IRO's latest contact with the child: logged against the plan, or an oversight note."""
+
+    on: date
+    how: str
+
+
+@dataclass(frozen=True)
 class SupportSummary:
     """What the child's page shows of their in-contact plan, advocacy and Independent Visitor."""
 
     child: Child
     contact_plan: InContactPlan | None
-    last_contact: ContactLog | None
+    last_contact: LastContact | None
     next_contact_due: date | None
     advocacy: list[AdvocacyReferral]
     suggest_advocacy: bool
@@ -34,6 +42,9 @@ class SupportSummary:
     iv_match: IvMatch | None
     iv_waiting: IvReferral | None
     today: date
+    looked_after: bool = True
+    ended_plan: InContactPlan | None = None
+    ended_match: IvMatch | None = None
 
     @property
     def contact_overdue(self) -> bool:
@@ -46,14 +57,36 @@ class SupportSummary:
         return (self.today - self.iv_waiting.referred_on).days
 
 
-def next_contact_due(plan: InContactPlan | None, last_contact: ContactLog | None) -> date | None:
+def next_contact_due(plan: InContactPlan | None, last_contact: LastContact | None) -> date | None:
     """The last contact under the plan, or the date it was agreed, plus its interval in weeks."""
     if plan is None:
         return None
     since = plan.start_date
-    if last_contact is not None and last_contact.contacted_on > since:
-        since = last_contact.contacted_on
+    if last_contact is not None and last_contact.on > since:
+        since = last_contact.on
     return since + timedelta(weeks=plan.every_weeks)
+
+
+NOTED_CONTACT = "oversight note: contact with the child"
+
+
+def last_contact_with(child: Child) -> LastContact | None:
+    """The newest contact with the child: a contact logged, or an oversight note of contact.
+
+    One query: the contacts logged and the notes of contact with the child, newest first.
+    """
+    logged = child.contacts.order_by().values_list("contacted_on", "method")
+    noted = (
+        child.oversight_notes.filter(kind=OversightKind.CONTACT_CHILD)
+        .order_by()
+        .annotate(how=Value(NOTED_CONTACT, output_field=CharField()))
+        .values_list("noted_on", "how")
+    )
+    newest = logged.union(noted, all=True).order_by("-contacted_on")[:1]
+    for on, how in newest:
+        methods = dict(ContactMethod.choices)
+        return LastContact(on, str(methods[how]).lower() if how in methods else how)
+    return None
 
 
 def advocacy_suggested(last_review: Review | None, referrals: list[AdvocacyReferral]) -> bool:
@@ -65,18 +98,31 @@ def advocacy_suggested(last_review: Review | None, referrals: list[AdvocacyRefer
     return not any(r.referred_on >= last_review.held_on for r in referrals)
 
 
-def support_summary(child: Child, *, today: date | None = None) -> SupportSummary:
-    """The child's in-contact plan, advocacy referrals and Independent Visitor, for their page."""
+# The open record first, else the one that ended last: one query finds either.
+NEWEST_FIRST = (F("end_date").desc(nulls_first=True), "-start_date", "-pk")
+
+
+def support_summary(
+    child: Child, *, today: date | None = None, looked_after: bool | None = None
+) -> SupportSummary:
+    """The child's in-contact plan, advocacy referrals and Independent Visitor, for their page.
+
+    `looked_after` is whether the child is looked after now, if the caller already knows.
+    """
     today = today or timezone.localdate()
-    plan = child.contact_plans.open().first()
-    last_contact = child.contacts.order_by("-contacted_on", "-created_at").first()
+    latest_plan = child.contact_plans.order_by(*NEWEST_FIRST).first()
+    plan = latest_plan if latest_plan is not None and latest_plan.end_date is None else None
+    last_contact = last_contact_with(child)
     advocacy = list(
         child.advocacy_referrals.select_related("review").order_by("-referred_on", "-created_at")
     )
     last_review = child.reviews.final().order_by("-held_on", "-created_at").first()
     suggest = advocacy_suggested(last_review, advocacy)
-    iv_match = child.iv_matches.open().select_related("visitor").first()
+    latest_match = child.iv_matches.select_related("visitor").order_by(*NEWEST_FIRST).first()
+    iv_match = latest_match if latest_match and latest_match.end_date is None else None
     waiting = None if iv_match else child.iv_referrals.filter(closed_on=None).first()
+    if looked_after is None:
+        looked_after = child.periods.filter(end_date=None).exists()
     return SupportSummary(
         child=child,
         contact_plan=plan,
@@ -88,6 +134,9 @@ def support_summary(child: Child, *, today: date | None = None) -> SupportSummar
         iv_match=iv_match,
         iv_waiting=waiting,
         today=today,
+        looked_after=looked_after,
+        ended_plan=None if plan else latest_plan,
+        ended_match=None if iv_match else latest_match,
     )
 
 

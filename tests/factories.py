@@ -112,6 +112,15 @@ class ContactPlanFactory(factory.django.DjangoModelFactory):
     childs_words = "Text me first, then ring after school"
 
 
+class ContactLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.ContactLog"
+
+    child = factory.SubFactory(ChildFactory)
+    contacted_on = date(2024, 2, 5)
+    method = "phone"
+
+
 class AdvocacyReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "support.AdvocacyReferral"
@@ -163,11 +172,12 @@ def held_review(
 
     period = child.periods.get(end_date=None)
     due = review_due(period)
-    if held_on > due.due:
+    if due.due is not None and held_on > due.due:
         fields.setdefault("late_reason", "other")
     return Review.objects.create(
         child=child,
         period=period,
+        regime=due.regime.value,
         kind=due.kind.value,
         due_date=due.due,
         counted_from=due.counted_from,

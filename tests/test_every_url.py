@@ -8,16 +8,19 @@ to it, and must leave a read row naming the child.
 """
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent, Kind
-from children.models import Child
+from children.models import CoverArrangement
 from iro_service.models import User
 from reviews.models import Decision
 from tests import factories
@@ -27,7 +30,18 @@ from tests.escalations.conftest import make_escalation
 TODAY = date(2024, 6, 3)
 PUBLIC = {"login", "logout"}
 # Pages an IRO may open that hold no other IRO's child: refusing them would be wrong.
-OPEN_TO_EVERY_IRO = {"home", "reviews:caseload", "support:iv_list"}
+OPEN_TO_EVERY_IRO = {"home", "reviews:caseload", "escalations:mine", "support:iv_list"}
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The people of the walk and the records they reach or must not."""
+
+    ivy: User
+    ian: User
+    mona: User
+    ada: User
+    world: dict[str, models.Model]
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,7 @@ OBJECT_FOR_SEGMENT = {
     "iv-matches": "match",
     "independent-visitors": "visitor",
     "staff": "member",
+    "cover": "cover",
 }
 # Records that belong to a child: not yours must answer exactly like does not exist.
 CHILD_RECORDS = {"child", "review", "decision", "escalation", "referral", "match"}
@@ -85,29 +100,70 @@ def object_kind(route: Route) -> str | None:
     return OBJECT_FOR_SEGMENT[route.first_segment] if route.args else None
 
 
-@pytest.fixture
-def world(ian: User, ians_child: Child, mona: User) -> dict[str, models.Model]:
-    """A record of every kind on Ian's caseload, as a real service would hold them."""
-    with time_machine.travel(TODAY, tick=False):
-        review = factories.held_review(ians_child, held_on=date(2023, 4, 28), status="draft")
+@pytest.fixture(scope="module")
+def cast(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cast]:
+    """Ian's caseload with a record of every kind, built once for the module, then flushed.
+
+    Each test still runs in its own transaction, so what a test writes (its audit rows)
+    is rolled back before the next.
+    """
+    with django_db_blocker.unblock(), time_machine.travel(TODAY, tick=False):
+        ivy = factories.IroFactory(full_name="Ivy Reviewer")
+        ian = factories.IroFactory(full_name="Ian Other")
+        mona = factories.ManagerFactory(full_name="Mona Manager")
+        ada = factories.AdminFactory(full_name="Ada Admin")
+        child = factories.looked_after_child(iro=ian, first_name="Bob", last_name="Foreign")
+        review = factories.held_review(child, held_on=date(2023, 4, 28), status="draft")
         decision = Decision.objects.create(
             review=review, text="Arrange a dentist visit", owner="Social worker", due_date=TODAY
         )
-        match = factories.IvMatchFactory(child=ians_child)
+        match = factories.IvMatchFactory(child=child)
         waiting = factories.looked_after_child(first_name="Una", last_name="Waiting")
         factories.IvReferralFactory(child=waiting)
-        return {
-            "child": ians_child,
+        cover = CoverArrangement.objects.create(
+            absent_iro=ian, covering_iro=ivy, start_date=date(2024, 7, 1)
+        )
+        world: dict[str, models.Model] = {
+            "child": child,
             "review": review,
             "decision": decision,
-            "escalation": make_escalation(child=ians_child, by=ian),
-            "referral": factories.AdvocacyReferralFactory(child=ians_child),
+            "escalation": make_escalation(child=child, by=ian),
+            "referral": factories.AdvocacyReferralFactory(child=child),
             "match": match,
             "visitor": match.visitor,
             "member": mona,
-            "plan": factories.ContactPlanFactory(child=ians_child),
+            "plan": factories.ContactPlanFactory(child=child),
             "unallocated": waiting,
+            "cover": cover,
         }
+    yield Cast(ivy=ivy, ian=ian, mona=mona, ada=ada, world=world)
+    with django_db_blocker.unblock():
+        call_command("flush", "--no-input", verbosity=0)
+
+
+@pytest.fixture
+def world(cast: Cast, db: None) -> dict[str, models.Model]:
+    return cast.world
+
+
+@pytest.fixture
+def ivy(cast: Cast, db: None) -> User:
+    return cast.ivy
+
+
+@pytest.fixture
+def ian(cast: Cast, db: None) -> User:
+    return cast.ian
+
+
+@pytest.fixture
+def mona(cast: Cast, db: None) -> User:
+    return cast.mona
+
+
+@pytest.fixture
+def ada(cast: Cast, db: None) -> User:
+    return cast.ada
 
 
 def url_of(route: Route, world: dict[str, models.Model] | None) -> str:
@@ -115,7 +171,7 @@ def url_of(route: Route, world: dict[str, models.Model] | None) -> str:
     kind = object_kind(route)
     if kind is None:
         return reverse(route.name)
-    public_id = world[kind].public_id if world is not None else uuid.uuid4()  # type: ignore[attr-defined]
+    public_id = world[kind].public_id if world is not None else uuid.uuid4()
     return reverse(route.name, kwargs={route.args[0]: public_id})
 
 
@@ -178,15 +234,22 @@ def test_a_record_that_does_not_exist_is_a_404_for_every_role_that_may_open_the_
     ivy: User, mona: User, ada: User, route: Route
 ) -> None:
     users = (ada,) if route.name.startswith("staff:") else (ivy, mona)
-    answers = {user.email: client_for(user).get(url_of(route, None)).status_code for user in users}
+    answers = {user.email: _open(client_for(user), url_of(route, None)) for user in users}
     # A role without the page's permission is refused (403) before anything is looked up.
     assert set(answers.values()) <= {403, 404}
     assert 404 in answers.values()
 
 
+def _open(client: Any, url: str) -> int:
+    """The status of opening a page: by GET, or by POST for an action that takes only POST."""
+    status = client.get(url).status_code
+    return client.post(url).status_code if status == 405 else status
+
+
 # Pages that show a child's data, the person entitled to open them, and the child they show.
 LIST_PAGES = {
     "reviews:caseload": ("ian", "child"),
+    "escalations:mine": ("ian", "child"),
     "children:list": ("mona", "child"),
     "children:unallocated": ("mona", "unallocated"),
     "escalations:list": ("mona", "child"),

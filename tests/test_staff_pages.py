@@ -1,14 +1,18 @@
 """Admins manage staff accounts, roles and FTE; every new account and role change is audited."""
 
+import html
 from datetime import date
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent, Kind
+from iro_service import services
 from iro_service.models import Role, User
+from iro_service.services import StaffDetails
 from tests import factories
 from tests.conftest import client_for
 
@@ -153,6 +157,70 @@ def test_marking_an_iro_who_still_holds_children_as_left_is_refused(ada, ivy, iv
     ivy.refresh_from_db()
     assert "still holds 1 child" in response.content.decode()
     assert ivy.is_active
+
+
+def test_an_admin_refused_is_told_how_many_children_and_never_their_names(
+    ada, ivy, ivys_child
+) -> None:
+    factories.looked_after_child(iro=ivy, first_name="Zed", last_name="Second")
+    response = client_for(ada).post(
+        reverse("staff:edit", args=[ivy.public_id]),
+        edit_data(ivy, left_on_0="31", left_on_1="5", left_on_2="2024"),
+    )
+    text = html.unescape(response.content.decode())
+    assert (
+        "Ivy Reviewer still holds 2 children: a service manager must reallocate them "
+        "before the account is marked as left"
+    ) in text
+    assert ivys_child.full_name not in text
+    assert "Zed Second" not in text
+    assert not AuditEvent.objects.filter(user=ada, kind=Kind.READ).exists()
+    ivy.refresh_from_db()
+    assert ivy.left_on is None
+
+
+def test_someone_who_may_read_every_child_is_refused_with_the_list_of_the_children(
+    mona, ivy, ivys_child
+) -> None:
+    second = factories.looked_after_child(iro=ivy, first_name="Zed", last_name="Second")
+    with pytest.raises(ValidationError) as error:
+        services.staff_update(
+            by=mona,
+            member=ivy,
+            version=ivy.version,
+            details=StaffDetails(
+                full_name=ivy.full_name,
+                email=ivy.email,
+                job_title="",
+                fte=ivy.fte,
+                role=Role.IRO.value,
+                is_active=False,
+            ),
+        )
+    message = error.value.message_dict["left_on"][0]
+    assert message == (
+        "Ivy Reviewer still holds 2 children: Amy Own "
+        f"({ivys_child.child_ref}) and Zed Second ({second.child_ref}). Reallocate them "
+        "before the account is marked as left"
+    )
+    reads = AuditEvent.objects.filter(user=mona, kind=Kind.READ)
+    assert set(reads.values_list("child_id", flat=True)) == {ivys_child.pk, second.pk}
+
+
+def test_an_iro_who_holds_children_cannot_be_given_another_role(ada, ivy, ivys_child) -> None:
+    response = client_for(ada).post(
+        reverse("staff:edit", args=[ivy.public_id]),
+        edit_data(ivy, role=Role.MANAGER.value),
+    )
+    assert "still holds 1 child" in response.content.decode()
+    ivy.refresh_from_db()
+    assert ivy.role_names == ["IRO"]
+
+
+def test_an_iros_staff_page_says_how_many_children_they_hold(ada, ivy, ivys_child) -> None:
+    page = client_for(ada).get(reverse("staff:detail", args=[ivy.public_id])).content.decode()
+    assert "Holds 1 child" in page
+    assert ivys_child.full_name not in page
 
 
 def test_two_admins_editing_one_account_the_second_save_answers_409(ada, ivy) -> None:

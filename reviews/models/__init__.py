@@ -11,6 +11,7 @@ from reviews.models.review import (
     Review,
     ReviewFormat,
     ReviewStatus,
+    Timeliness,
     YesNoNA,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "Review",
     "ReviewFormat",
     "ReviewStatus",
+    "Timeliness",
     "YesNoNA",
 ]

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from children.models import Child
 from core.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, BoundedTextField, ChildDates, Record
+from reviews import rules
 
 
 class Rating(models.TextChoices):
@@ -30,6 +31,9 @@ class RagRating(Record, ChildDates):
     follow_up_due = models.DateField()
     followed_up_on = models.DateField(null=True, blank=True)
     reason = BoundedTextField("Why this rating", max_length=REASON_MAX_LENGTH, blank=True)
+    # A follow-up no longer needed (the child ceased to be looked after) is ended, not done.
+    follow_up_ended_on = models.DateField("Follow-up ended on", null=True, blank=True)
+    follow_up_ended_reason = models.CharField("Why the follow-up ended", max_length=200, blank=True)
 
     class Meta:
         ordering = ["-set_on", "-created_at"]
@@ -38,11 +42,39 @@ class RagRating(Record, ChildDates):
                 condition=Q(follow_up_due__gte=F("follow_up_from")),
                 name="rag_follow_up_window_in_order",
             ),
+            models.CheckConstraint(
+                condition=Q(followed_up_on__isnull=True) | Q(follow_up_ended_on__isnull=True),
+                name="rag_follow_up_done_or_ended_not_both",
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_ended_on__isnull=True) | ~Q(follow_up_ended_reason=""),
+                name="rag_ended_follow_up_has_a_reason",
+            ),
         ]
         indexes = [models.Index(fields=["child", "-set_on"]), models.Index(fields=["set_on"])]
 
     def __str__(self) -> str:
         return f"{self.get_rating_display()} on {self.set_on:%d/%m/%Y}"
+
+    @property
+    def follow_up_open(self) -> bool:
+        """Still to be followed up: neither done nor ended."""
+        return self.followed_up_on is None and self.follow_up_ended_on is None
+
+    @property
+    def follow_up_timing(self) -> str:
+        """How far outside its window the follow-up was logged, in words; "" when inside."""
+        if self.followed_up_on is None:
+            return ""
+        days = rules.days_outside_window(
+            self.followed_up_on, start=self.follow_up_from, end=self.follow_up_due
+        )
+        if days == 0:
+            return ""
+        count = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+        if days > 0:
+            return f"Followed up {count} after the window closed"
+        return f"Followed up {count} before the window opened"
 
 
 class OversightKind(models.TextChoices):

@@ -1,16 +1,17 @@
-"""A child's statutory review (reg. 33, Care Planning, Placement and Case Review (England)
-Regulations 2010) and the decisions it makes."""
+"""A child's statutory review (regs. 33 and 48, Care Planning, Placement and Case Review
+(England) Regulations 2010) and the decisions it makes."""
 
 from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from children.models import Child, PeriodOfCare
 from core.models import NOTE_MAX_LENGTH, BoundedTextField, ChildDates, Record
 from reviews import rules
-from reviews.rules import ReviewKind
+from reviews.rules import ReviewKind, ReviewRegime
 
 
 class ReviewStatus(models.TextChoices):
@@ -81,6 +82,12 @@ MONITORING_QUESTIONS = {
 }
 
 
+class Timeliness(models.TextChoices):
+    IN_TIME = "in_time", "In time"
+    LATE = "late", "Late"
+    UNKNOWN = "unknown", "Timeliness unknown"
+
+
 class ReviewQuerySet(models.QuerySet["Review"]):
     def held(self) -> "ReviewQuerySet":
         return self.filter(
@@ -89,6 +96,27 @@ class ReviewQuerySet(models.QuerySet["Review"]):
 
     def final(self) -> "ReviewQuerySet":
         return self.filter(status=ReviewStatus.FINAL)
+
+    def reg33(self) -> "ReviewQuerySet":
+        """Looked-after reviews (reg. 33): short-break reviews (reg. 48) are counted apart."""
+        return self.filter(regime=ReviewRegime.REG33)
+
+    def short_breaks(self) -> "ReviewQuerySet":
+        return self.filter(regime=ReviewRegime.SHORT_BREAKS)
+
+    def for_903_reviews(self) -> "ReviewQuerySet":
+        """What the SSDA903 Reviews table holds: final reg. 33 reviews (never reg. 48: rule 399)."""
+        return self.final().reg33()
+
+    def timeliness_known(self) -> "ReviewQuerySet":
+        """Reviews whose due date the history held establishes: the ones percentages count."""
+        return self.filter(due_date__isnull=False)
+
+    def late(self) -> "ReviewQuerySet":
+        return self.held().timeliness_known().filter(held_on__gt=F("due_date"))
+
+    def in_time(self) -> "ReviewQuerySet":
+        return self.held().timeliness_known().filter(held_on__lte=F("due_date"))
 
 
 class Review(Record, ChildDates):
@@ -109,10 +137,21 @@ class Review(Record, ChildDates):
     status = models.CharField(
         max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED
     )
-    kind = models.CharField(max_length=6, choices=ReviewKind.choices)
-    due_date = models.DateField(help_text="Latest date allowed by reg. 33, counted when scheduled")
-    counted_from = models.DateField()
+    regime = models.CharField(
+        "Timetable", max_length=12, choices=ReviewRegime.choices, default=ReviewRegime.REG33
+    )
+    kind = models.CharField(max_length=10, choices=ReviewKind.choices)
+    due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Latest date allowed by reg. 33 (or 48); empty when the history held cannot "
+        "establish it",
+    )
+    counted_from = models.DateField(null=True, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
+    late_schedule_reason = models.CharField(
+        "Why it is booked after its due date or in the past", max_length=300, blank=True
+    )
     format = models.CharField(max_length=10, choices=ReviewFormat.choices, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     pre_meeting_done_on = models.DateField(
@@ -164,15 +203,38 @@ class Review(Record, ChildDates):
             ),
             models.CheckConstraint(
                 condition=Q(held_on__isnull=True)
+                | Q(due_date__isnull=True)
                 | Q(held_on__lte=F("due_date"))
                 | ~Q(status="final")
                 | ~Q(late_reason=""),
                 name="final_late_review_has_a_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True, counted_from__isnull=True)
+                | Q(due_date__isnull=False, counted_from__isnull=False),
+                name="review_due_date_and_counted_from_known_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=False) | Q(kind="unknown"),
+                name="review_of_known_kind_has_a_due_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancelled_reason=""),
+                name="cancelled_review_has_a_reason",
+                violation_error_message="Enter why the review is cancelled",
+            ),
+            # One review in hand per period of care: a draft left when care ended can still
+            # be finalised while the child's next period has its own review booked.
             models.UniqueConstraint(
-                fields=["child"],
+                fields=["period"],
                 condition=Q(status__in=["scheduled", "draft"]),
-                name="one_open_review_per_child",
+                name="one_open_review_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "held_on"],
+                condition=Q(status__in=["draft", "final"]),
+                name="one_review_held_per_child_per_day",
+                violation_error_message="Two reviews of a child cannot be held on one day",
             ),
         ]
         indexes = [
@@ -185,8 +247,46 @@ class Review(Record, ChildDates):
 
     @property
     def is_late(self) -> bool:
-        """Held after its reg. 33 due date."""
-        return self.held_on is not None and self.held_on > self.due_date
+        """Held after its due date (reg. 33 or 48); never when the due date is unknown."""
+        return (
+            self.held_on is not None and self.due_date is not None and self.held_on > self.due_date
+        )
+
+    @property
+    def timeliness(self) -> str:
+        """Unknown when the history held cannot establish the due date; else, once held, in
+        time or late; "" before then (docs/decisions/0010)."""
+        if self.due_date is None:
+            return Timeliness.UNKNOWN
+        if self.held_on is None:
+            return ""
+        return Timeliness.LATE if self.is_late else Timeliness.IN_TIME
+
+    @property
+    def in_903_reviews(self) -> bool:
+        """Whether the SSDA903 Reviews table holds it: reg. 48 reviews never (validator rule 399)."""
+        return self.regime == ReviewRegime.REG33
+
+    @property
+    def regulation(self) -> str:
+        return "reg. 48, short breaks" if self.regime == ReviewRegime.SHORT_BREAKS else "reg. 33"
+
+    @property
+    def scheduled_after_due(self) -> bool:
+        """Booked, not yet held, for a day after it is due."""
+        return (
+            self.status == ReviewStatus.SCHEDULED
+            and self.scheduled_for is not None
+            and self.due_date is not None
+            and timezone.localdate(self.scheduled_for) > self.due_date
+        )
+
+    @property
+    def history_starts_on(self) -> date | None:
+        """The earliest data held on the child: the start of their earliest episode."""
+        return (
+            self.child.episodes.order_by("start_date").values_list("start_date", flat=True).first()
+        )
 
     @property
     def pre_meeting_due(self) -> date | None:
@@ -199,8 +299,8 @@ class Review(Record, ChildDates):
     def is_open(self) -> bool:
         return self.status in (ReviewStatus.SCHEDULED, ReviewStatus.DRAFT)
 
-    def days_to_due(self, today: date) -> int:
-        return (self.due_date - today).days
+    def days_to_due(self, today: date) -> int | None:
+        return None if self.due_date is None else (self.due_date - today).days
 
     @property
     def monitoring_answers(self) -> list[tuple[str, str]]:

@@ -101,6 +101,7 @@ def test_placement_code_not_valid_in_the_year_is_refused(mona, ivys_child) -> No
         "placement_type": "H5",
         "placement_provider": "PR4",
         "in_area": "true",
+        "reason_place_change": "CARPL",
     }
     refused = client_for(mona).post(url, {**date_fields("start_date", date(2024, 5, 1)), **data})
     assert "H5 is not a valid code in 2024-25" in refused.content.decode()
@@ -349,8 +350,9 @@ def test_child_page_shows_current_placement_and_histories(mona, ivys_child) -> N
         .get(reverse("children:detail", args=[ivys_child.public_id]))
         .content.decode()
     )
-    assert "U4: Foster placement with other foster carer (long term fostering)" in page
-    assert "C2: Full care order" in page
+    assert "U4 Foster placement with other foster carer (long term fostering)" in page
+    assert "PR1 Own provision (by the local authority)" in page
+    assert "C2 Full care order" in page
     assert "Ivy Reviewer since" in page
 
 

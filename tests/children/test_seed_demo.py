@@ -313,9 +313,10 @@ def test_episodes_never_overlap_and_chain_within_periods(demo):
                 )
             if later.reason_new_episode == "P":
                 assert earlier.legal_status == later.legal_status
-        for episode in episodes:
-            assert bool(episode.reason_place_change) == (episode.reason_new_episode in "PTB")
+        for earlier, later in itertools.pairwise(episodes):  # on the placement that ended
+            assert bool(earlier.reason_place_change) == (later.reason_new_episode in "PTB")
         last = episodes[-1]
+        assert last.reason_place_change == ""
         assert last.end_date == period.end_date
         if period.end_date:
             assert last.reason_ceased == period.reason_ceased
@@ -340,7 +341,6 @@ def test_every_code_is_valid_for_its_collection_year(demo):
         ("legal_status", "LS"),
         ("placement_type", "PLACE"),
         ("placement_provider", "PLACE_PROVIDER"),
-        ("reason_place_change", "REASON_PLACE_CHANGE"),
     )
     for episode in demo_episodes():
         for attribute, field in fields:
@@ -352,6 +352,10 @@ def test_every_code_is_valid_for_its_collection_year(demo):
             )
         if episode.reason_ceased:
             assert episode.reason_ceased in codes.codes_on("REC", episode.end_date)
+        if episode.reason_place_change:  # the reason the episode ended: its end date's year
+            assert episode.reason_place_change in codes.codes_on(
+                "REASON_PLACE_CHANGE", episode.end_date
+            )
     assert (
         not demo_episodes().filter(placement_type="H5", start_date__gte=date(2023, 4, 1)).exists()
     )

@@ -1,4 +1,5 @@
-"""An IRO raises an escalation, a manager records a response, the IRO escalates and resolves it."""
+"""An IRO raises an escalation to a named person, a manager records a response, the IRO
+escalates and resolves it; the IRO's own list shows what is overdue until it is answered."""
 
 import pytest
 from django.utils import timezone
@@ -31,6 +32,8 @@ def test_escalation_from_raising_to_resolution(
 
     # Nothing filled in: the error summary asks for an area of concern.
     page.locator("input[name=formal][value=true]").check()
+    page.locator("#id_addressed_to_name").fill("Jo Bloggs")
+    page.locator("#id_addressed_to_role").fill("Team manager")
     page.get_by_label("Summary of the concern").fill("The permanence plan has drifted.")
     page.get_by_role("button", name="Raise escalation").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Add at least one area of concern")
@@ -44,6 +47,7 @@ def test_escalation_from_raising_to_resolution(
     page.get_by_role("button", name="Raise escalation").click()
     expect(page.get_by_text("Escalation raised", exact=True).first).to_be_visible()
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Stage 1 (team manager)")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Jo Bloggs, Team manager")
     escalation_url = page.url
     _sign_out(page)
 
@@ -52,6 +56,7 @@ def test_escalation_from_raising_to_resolution(
     expect(page.get_by_role("heading", level=1)).to_have_text("Open escalations")
     page.get_by_role("link", name="Amy Own").click()
     page.get_by_role("link", name="Record a response").click()
+    expect(page.get_by_label("Who responded?")).to_have_value("Jo Bloggs")
     page.get_by_label("Who responded?").fill("Tom Team")
     page.get_by_label("Their role").fill("Team manager")
     page.get_by_label("What did they say?").fill("Planning meeting booked for next month.")
@@ -64,9 +69,12 @@ def test_escalation_from_raising_to_resolution(
     page.goto(escalation_url)
     page.get_by_role("link", name="Escalate to a later stage").click()
     page.get_by_label("Stage 2 (service manager)").check()
+    page.locator("#id_addressed_to_name").fill("Sam Senior")
+    page.locator("#id_addressed_to_role").fill("Service manager")
     page.get_by_role("button", name="Escalate to a later stage").click()
     expect(page.get_by_text("Escalation moved to a later stage")).to_be_visible()
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Stage 2 (service manager)")
+    expect(page.get_by_text("To Sam Senior, Service manager")).to_be_visible()
 
     page.get_by_role("link", name="Resolve and close").click()
     page.get_by_role("button", name="Resolve and close the escalation").click()
@@ -102,3 +110,35 @@ def test_managers_list_of_open_escalations(
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("1 open escalation found")).to_be_visible()
     page.close()
+
+
+def test_iros_own_list_shows_an_overdue_response_until_it_is_recorded(
+    page: Page, live_server, ivy, mona, ivys_child
+) -> None:
+    today = timezone.localdate()
+    make_escalation(child=ivys_child, by=ivy, raised_on=today - timezone.timedelta(days=14))
+    sign_in(page, live_server, ivy.email)
+    page.get_by_role("link", name="My escalations", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My open escalations")
+    row = page.get_by_role("row", name="Amy Own")
+    expect(row).to_contain_text("Stage 1 (team manager)")
+    expect(row).to_contain_text("To Jo Bloggs, Team manager")
+    expect(row.get_by_text("Overdue", exact=True)).to_be_visible()
+    page.screenshot(path=str(SHOTS / "escalation-mine.png"), full_page=True)
+    _sign_out(page)
+
+    sign_in(page, live_server, mona.email)
+    page.get_by_role("link", name="Escalations", exact=True).click()
+    page.get_by_role("link", name="Amy Own").click()
+    page.get_by_role("link", name="Record a response").click()
+    page.get_by_label("What did they say?").fill("Meeting booked.")
+    page.get_by_role("button", name="Record a response").click()
+    expect(page.get_by_text("Response recorded").first).to_be_visible()
+    expect(page.locator(".govuk-tag", has_text="Response overdue")).to_have_count(0)
+    _sign_out(page)
+
+    sign_in(page, live_server, ivy.email)
+    page.get_by_role("link", name="My escalations", exact=True).click()
+    row = page.get_by_role("row", name="Amy Own")
+    expect(row).to_contain_text(f"Response received {today:%-d %b %Y}")
+    expect(row.get_by_text("Overdue", exact=True)).to_have_count(0)

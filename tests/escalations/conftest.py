@@ -17,16 +17,25 @@ def make_escalation(
     stage_started_on: date | None = None,
     areas: tuple[str, ...] = ("health", "education"),
     closed_on: date | None = None,
+    formal_on: date | None = None,
+    addressed_to: tuple[str, str] = ("Jo Bloggs", "Team manager"),
 ) -> Escalation:
-    """An escalation at `stage`, open unless `closed_on` is given, with one area per name."""
+    """An escalation at `stage`, open unless `closed_on` is given, with one area per name.
+
+    A formal one is formal from `formal_on`, the day it was raised unless given.
+    """
+    formal = stage != Stage.INFORMAL
     escalation = Escalation.objects.create(
         child=child,
         raised_by=by,
         raised_on=raised_on,
-        formal=stage != Stage.INFORMAL,
+        formal=formal,
+        formal_on=(formal_on or raised_on) if formal else None,
         summary="The care plan has drifted.",
         stage=stage,
         stage_started_on=stage_started_on or raised_on,
+        addressed_to_name=addressed_to[0],
+        addressed_to_role=addressed_to[1],
         status=Status.CLOSED if closed_on else Status.OPEN,
         closed_on=closed_on,
         resolved_at_stage=stage if closed_on else "",
@@ -41,7 +50,13 @@ def make_escalation(
             outcome="resolved" if closed_on else "",
         )
     EscalationEvent.objects.create(
-        escalation=escalation, kind="raised", stage=stage, on=raised_on, by=by
+        escalation=escalation,
+        kind="raised",
+        stage=stage,
+        on=raised_on,
+        by=by,
+        addressed_to_name=addressed_to[0],
+        addressed_to_role=addressed_to[1],
     )
     return escalation
 

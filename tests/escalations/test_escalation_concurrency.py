@@ -29,6 +29,8 @@ def test_two_simultaneous_moves_make_one_stage_change_and_one_conflict(ivy, mona
                 expected_stage="stage_1",
                 version=1,
                 on=date(2024, 1, 15),
+                addressed_to_name="Sam Senior",
+                addressed_to_role="Service manager",
                 reason=reason,
             )
             results[name] = "moved"

@@ -24,7 +24,9 @@ from tests.escalations.conftest import make_escalation
     ],
 )
 def test_due_dates_skip_weekends_and_bank_holidays(started, response_due, overall_due):
-    escalation = Escalation(stage=Stage.STAGE_1, raised_on=started, stage_started_on=started)
+    escalation = Escalation(
+        stage=Stage.STAGE_1, raised_on=started, formal_on=started, stage_started_on=started
+    )
     assert escalation.response_due == response_due
     assert escalation.overall_due == overall_due
 

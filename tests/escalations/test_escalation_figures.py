@@ -34,6 +34,8 @@ def test_figures_count_formal_escalations_raised_in_the_year(ivy, mona, ivys_chi
         expected_stage="stage_2",
         version=1,
         on=date(2021, 3, 20),
+        addressed_to_name="Cafcass duty officer",
+        addressed_to_role="Cafcass",
         reason="Care plan unlawful",
     )
     make_escalation(child=ians_child, by=mona, raised_on=date(2020, 9, 1), areas=("placement",))
@@ -47,6 +49,7 @@ def test_figures_count_formal_escalations_raised_in_the_year(ivy, mona, ivys_chi
         "areas_of_concern": 4,
         "areas_by_area": {"health": 2, "contact": 1, "placement": 1},
         "resolved_at": {"stage_1": 1},
+        "closed_in_time": 1,
         "cafcass_referrals": 1,
     }
 
@@ -58,6 +61,7 @@ def test_figures_for_an_empty_year_are_zero(db):
         "areas_of_concern": 0,
         "areas_by_area": {},
         "resolved_at": {},
+        "closed_in_time": 0,
         "cafcass_referrals": 0,
     }
 
@@ -89,6 +93,28 @@ def test_demo_escalations_look_like_the_seed(ivy, ian, time_machine):
         escalation.full_clean()
         assert escalation.events.filter(on__gt=today).count() == 0
         assert escalation.areas.count() == 2
+        assert escalation.child.was_looked_after_on(escalation.raised_on)
+        _assert_history_agrees(escalation)
+
+
+def _assert_history_agrees(escalation: Escalation) -> None:
+    """The escalation says what its history says, as the services would have written it."""
+    events = list(escalation.events.order_by("on", "created_at", "pk"))
+    starts = [e for e in events if e.kind in ("raised", "escalated", "skipped")]
+    assert all(e.addressed_to_name and e.addressed_to_role for e in starts)
+    assert (escalation.addressed_to_name, escalation.addressed_to_role) == (
+        starts[-1].addressed_to_name,
+        starts[-1].addressed_to_role,
+    )
+    formal = [e.on for e in starts if e.stage != "informal"]
+    assert escalation.formal_on == (formal[0] if formal else None)
+    assert escalation.stage_started_on == starts[-1].on
+    answers = [e.on for e in events if e.kind == "response" and e.stage == escalation.stage]
+    assert escalation.responded_on == (min(answers) if answers else None)
+    for step in events:
+        if step.kind == "response":
+            started = max(s.on for s in starts if s.on <= step.on)
+            assert step.on >= started
 
 
 def test_demo_accepts_a_callable_for_the_iro(ivy):
@@ -102,3 +128,20 @@ def test_demo_accepts_a_callable_for_the_iro(ivy):
     )
     assert created > 10
     assert set(Escalation.objects.values_list("raised_by", flat=True)) == {ivy.pk}
+
+
+def test_demo_escalations_are_raised_only_while_the_child_is_looked_after(ivy, time_machine):
+    today = date(2026, 11, 27)
+    time_machine.move_to(today, tick=False)
+    children = [
+        factories.looked_after_child(
+            iro=ivy, start=date(2025, 10, 1) if n % 2 else date(2023, 4, 3)
+        )
+        for n in range(24)
+    ]
+    demo.build_demo_escalations(
+        rng=random.Random(7), today=today, children=children, iros_by_child={}, created_by=ivy
+    )
+    for escalation in Escalation.objects.select_related("child"):
+        assert escalation.child.was_looked_after_on(escalation.raised_on), escalation.raised_on
+        assert escalation.raised_on >= escalation.child.date_of_birth

@@ -29,6 +29,8 @@ def _raise_data(*areas: tuple[str, str, str], raised_on=date(2024, 1, 8)) -> dic
         **_date("raised_on", raised_on),
         "formal": "true",
         "summary": "Drift in the plan",
+        "addressed_to_name": "Jo Bloggs",
+        "addressed_to_role": "Team manager",
     }
     for n, (area, description, action) in enumerate(areas):
         data |= {
@@ -134,6 +136,8 @@ def test_skipping_a_stage_without_a_reason_is_refused_with_a_message(ivy, ivys_e
             "stage": "stage_1",
             "to_stage": "stage_3",
             **_date("on", date(2024, 1, 15)),
+            "addressed_to_name": "Sam Senior",
+            "addressed_to_role": "Service manager",
         },
     )
     assert "Enter the reason for skipping a stage" in response.content.decode()
@@ -152,6 +156,8 @@ def test_escalating_a_closed_escalation_is_refused_with_a_message(ivy, ivys_chil
             "stage": "stage_1",
             "to_stage": "stage_2",
             **_date("on", date(2024, 1, 15)),
+            "addressed_to_name": "Sam Senior",
+            "addressed_to_role": "Service manager",
         },
     )
     assert "This escalation is closed: reopen it before escalating it" in response.content.decode()
@@ -168,6 +174,8 @@ def test_acting_on_a_stale_page_shows_the_conflict_and_changes_nothing(ivy, ivys
             "stage": "stage_1",
             "to_stage": "stage_2",
             **_date("on", date(2024, 1, 15)),
+            "addressed_to_name": "Sam Senior",
+            "addressed_to_role": "Service manager",
         },
     )
     assert response.status_code == 409
@@ -378,6 +386,8 @@ def _move_data(**changes: str) -> dict[str, str]:
         "stage": "stage_1",
         "to_stage": "stage_2",
         **_date("on", date(2024, 1, 15)),
+        "addressed_to_name": "Sam Senior",
+        "addressed_to_role": "Service manager",
         **changes,
     }
 

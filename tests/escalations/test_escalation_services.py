@@ -33,6 +33,8 @@ def _raise(child, by, **kwargs):
         "formal": True,
         "summary": "Drift in the plan",
         "areas": [HEALTH, CONTACT],
+        "addressed_to_name": "Jo Bloggs",
+        "addressed_to_role": "Team manager",
     }
     return services.escalation_raise(by=by, child=child, **{**fields, **kwargs})
 
@@ -45,6 +47,8 @@ def _move(escalation, by, to_stage, reason="", on=date(2024, 1, 15)):
         expected_stage=escalation.stage,
         version=escalation.version,
         on=on,
+        addressed_to_name="Sam Senior",
+        addressed_to_role="Service manager",
         reason=reason,
     )
 
@@ -346,6 +350,8 @@ def test_a_move_audits_the_fields_it_changed_before_and_after(ivy, ivys_escalati
     assert audit.changes == {
         "stage": {"before": "stage_1", "after": "stage_2"},
         "stage_started_on": {"before": "2024-01-08", "after": "2024-01-15"},
+        "addressed_to_name": {"before": "Jo Bloggs", "after": "Sam Senior"},
+        "addressed_to_role": {"before": "Team manager", "after": "Service manager"},
     }
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from escalations.models import Escalation
+from reviews import rules, services
 from reviews.models import OversightNote, RagRating, Review
 
 YEAR = (date(2024, 4, 1), date(2025, 3, 31))
@@ -72,3 +73,35 @@ def test_demo_records_pass_validation_and_escalations_exist(demo) -> None:
         Review.objects.filter(status="scheduled").count()
         <= Review.objects.values("child").distinct().count()
     )
+
+
+def test_every_demo_review_passes_the_rules_the_review_services_apply(demo) -> None:
+    held = Review.objects.held().select_related("child", "period")
+    latest: dict[int, Review] = {}
+    for review in held.order_by("held_on"):
+        assert services.age_problems(review) == {}, review.pk
+        latest[review.period_id] = review
+    for review in latest.values():  # each period's reviews were recorded in order
+        services.validate_record(review)
+    assert not held.values("child", "held_on").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    for review in held.order_by("?")[:40]:
+        due = services.review_due(review.period, before=review, on=review.held_on)
+        assert (review.regime, review.kind, review.due_date) == (
+            due.regime,
+            due.kind,
+            due.due,
+        )
+    for review in Review.objects.filter(status="scheduled"):
+        late = rules.schedule_warning(
+            day=timezone.localdate(review.scheduled_for), due=review.due_date, today=TODAY
+        )
+        assert bool(review.late_schedule_reason) == bool(late), review.pk
+
+
+def test_demo_rag_follow_ups_run_from_the_meeting_and_end_when_care_ends(demo) -> None:
+    for rag in RagRating.objects.select_related("review", "child").order_by("?")[:200]:
+        assert rag.follow_up_from >= rag.review.held_on
+        if rag.followed_up_on:
+            assert rag.child.was_looked_after_on(rag.followed_up_on)
+    still_open = RagRating.objects.filter(followed_up_on=None, follow_up_ended_on=None)
+    assert not still_open.exclude(child__periods__end_date=None).exists()

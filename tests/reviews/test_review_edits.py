@@ -15,7 +15,7 @@ from reviews import services
 from reviews.models import Decision, OversightNote, RagRating, Review
 from tests import factories
 from tests.conftest import client_for
-from tests.reviews.test_review_pages import date_fields, record_data, text
+from tests.reviews.test_review_pages import LATE_BOOKING, date_fields, record_data, text
 
 CONFLICT = "Someone else saved a change to this {what} while you were editing"
 LONG_NUMBER = "99999999999999999999"
@@ -45,6 +45,7 @@ def review(ivy: User, child: Child) -> Review:
         child=child,
         scheduled_for=datetime(2024, 6, 10, 10, 30, tzinfo=timezone.get_current_timezone()),
         format="in_person",
+        late_schedule_reason=LATE_BOOKING["late_schedule_reason"],
     )
 
 
@@ -63,7 +64,7 @@ def decision(ivy: User, child: Child) -> Decision:
 def schedule_on(client, child: Child, **boxes: str):
     return client.post(
         reverse("reviews:schedule", args=[child.public_id]),
-        {**boxes, "start_time": "10:30", "format": "in_person"},
+        {**boxes, "start_time": "10:30", "format": "in_person", **LATE_BOOKING},
     )
 
 
@@ -97,7 +98,12 @@ def test_second_editor_of_a_decision_gets_a_conflict_and_the_first_change_stands
 STALE_EDITS = [
     pytest.param(
         "rearrange",
-        {**date_fields("date", date(2024, 6, 12)), "start_time": "14:00", "reason": "Carer ill"},
+        {
+            **date_fields("date", date(2024, 6, 12)),
+            "start_time": "14:00",
+            "reason": "Carer ill",
+            **LATE_BOOKING,
+        },
         id="rearrange",
     ),
     pytest.param("cancel", {"reason": "Child moved away"}, id="cancel"),
@@ -116,6 +122,7 @@ def test_a_stale_change_to_a_scheduled_review_answers_409_and_overwrites_nothing
             **date_fields("date", date(2024, 6, 11)),
             "start_time": "09:00",
             "reason": "Manager moved it",
+            **LATE_BOOKING,
         },
     )
     stale = client_for(ivy).post(
@@ -215,6 +222,7 @@ def test_the_oversight_service_refuses_an_overlong_note_from_any_caller(ivy, chi
                 **date_fields("date", date(2024, 6, 12)),
                 "start_time": "10:00",
                 "reason": "x" * 301,
+                **LATE_BOOKING,
             },
             "The reason must be 300 characters or less",
             id="rearrange-reason",
@@ -463,6 +471,7 @@ def test_rearranging_audits_the_date_before_and_after_but_not_the_reason_text(iv
             **date_fields("date", date(2024, 6, 12)),
             "start_time": "14:00",
             "reason": "Carer in hospital",
+            **LATE_BOOKING,
         },
     )
     change = AuditEvent.objects.get(kind=Kind.CHANGE, action=Action.REVIEW_REARRANGE)

@@ -7,21 +7,22 @@ from children.codes import collection_year, collection_year_label
 from reviews.rules import (
     FIRST_REVIEW_WORKING_DAYS,
     LATER_REVIEW_MONTHS,
-    NO_REVIEW_LEGAL_STATUSES,
     SECOND_REVIEW_MONTHS,
+    SHORT_BREAK_LEGAL_STATUSES,
     ReviewDue,
     ReviewKind,
     first_review_due,
     furthest_schedulable,
     is_in_time,
+    is_short_breaks,
     later_review_due,
     next_review_due,
     pre_meeting_oversight_due,
     quarter_of,
     rag_follow_up_due,
     rag_follow_up_window,
+    regime_of,
     reporting_year_bounds,
-    reviews_required,
     second_review_due,
 )
 
@@ -30,7 +31,7 @@ def test_statutory_timescales_match_regulation_33():
     assert FIRST_REVIEW_WORKING_DAYS == 20
     assert SECOND_REVIEW_MONTHS == 3
     assert LATER_REVIEW_MONTHS == 6
-    assert frozenset({"V3", "V4"}) == NO_REVIEW_LEGAL_STATUSES
+    assert frozenset({"V3", "V4"}) == SHORT_BREAK_LEGAL_STATUSES
 
 
 # First review -----------------------------------------------------------------------------
@@ -194,7 +195,7 @@ def test_review_due_cannot_be_changed_after_it_is_made():
 
 
 def test_review_kind_values_are_plain_strings():
-    assert [str(kind) for kind in ReviewKind] == ["first", "second", "later"]
+    assert [str(kind) for kind in ReviewKind] == ["first", "second", "later", "unknown"]
 
 
 def test_review_kind_is_the_one_the_model_stores():
@@ -244,15 +245,17 @@ def test_a_review_is_in_time_when_held_on_or_before_its_due_date(held, due, expe
 
 
 @pytest.mark.parametrize("legal_status", ["V3", "V4", "v3", " V4 "])
-def test_short_break_legal_statuses_need_no_reviews(legal_status):
-    assert reviews_required(legal_status) is False
+def test_short_break_legal_statuses_are_reviewed_on_the_reg_48_timetable(legal_status):
+    assert is_short_breaks(legal_status) is True
+    assert regime_of(legal_status) == "short_breaks"
 
 
 @pytest.mark.parametrize(
     "legal_status", ["C1", "C2", "D1", "E1", "V2", "L1", "L2", "L3", "J1", "J2", "J3"]
 )
-def test_other_legal_statuses_need_reviews(legal_status):
-    assert reviews_required(legal_status) is True
+def test_other_legal_statuses_are_reviewed_on_the_reg_33_timetable(legal_status):
+    assert is_short_breaks(legal_status) is False
+    assert regime_of(legal_status) == "reg33"
 
 
 # Pre-meeting oversight -------------------------------------------------------------------
@@ -277,7 +280,7 @@ def test_pre_meeting_oversight_is_due_2_working_days_before_the_review(review_da
 
 
 @pytest.mark.parametrize(
-    ("rating", "finalised_on", "next_due", "expected"),
+    ("rating", "held_on", "next_due", "expected"),
     [
         pytest.param(
             "red",
@@ -330,38 +333,41 @@ def test_pre_meeting_oversight_is_due_2_working_days_before_the_review(review_da
         ),
     ],
 )
-def test_rag_follow_up_window_follows_local_practice(rating, finalised_on, next_due, expected):
-    window = rag_follow_up_window(
-        rating=rating, finalised_on=finalised_on, next_review_due=next_due
-    )
+def test_rag_follow_up_window_follows_local_practice(rating, held_on, next_due, expected):
+    window = rag_follow_up_window(rating=rating, held_on=held_on, next_review_due=next_due)
     assert window == expected
     assert (
-        rag_follow_up_due(rating=rating, finalised_on=finalised_on, next_review_due=next_due)
-        == expected[1]
+        rag_follow_up_due(rating=rating, held_on=held_on, next_review_due=next_due) == expected[1]
     )
 
 
-def test_green_window_stays_between_finalisation_and_next_review():
-    finalised_on = date(2020, 6, 1)
+def test_green_window_stays_between_the_meeting_and_next_review():
+    held_on = date(2020, 6, 1)
     for interval in range(1, 200):
-        next_due = finalised_on + timedelta(days=interval)
-        start, end = rag_follow_up_window(
-            rating="green", finalised_on=finalised_on, next_review_due=next_due
-        )
-        assert finalised_on <= start <= end <= next_due, interval
+        next_due = held_on + timedelta(days=interval)
+        start, end = rag_follow_up_window(rating="green", held_on=held_on, next_review_due=next_due)
+        assert held_on <= start <= end <= next_due, interval
 
 
-def test_green_window_needs_the_next_review_due_after_finalisation():
-    with pytest.raises(ValueError, match="after finalisation"):
+def test_green_window_needs_the_next_review_due_after_the_meeting():
+    with pytest.raises(ValueError, match="after the meeting"):
         rag_follow_up_window(
-            rating="green", finalised_on=date(2020, 6, 1), next_review_due=date(2020, 6, 1)
+            rating="green", held_on=date(2020, 6, 1), next_review_due=date(2020, 6, 1)
         )
+
+
+def test_green_window_with_an_unknown_next_due_date_assumes_the_soonest_it_can_be():
+    # The next review is due 3 or 6 months on: 3 months is assumed (1 September 2020).
+    assert rag_follow_up_window(rating="green", held_on=date(2020, 6, 1), next_review_due=None) == (
+        date(2020, 7, 3),
+        date(2020, 7, 31),
+    )
 
 
 def test_unknown_rag_rating_is_refused():
     with pytest.raises(ValueError, match="Unknown RAG rating"):
         rag_follow_up_due(
-            rating="blue", finalised_on=date(2020, 6, 1), next_review_due=date(2020, 12, 1)
+            rating="blue", held_on=date(2020, 6, 1), next_review_due=date(2020, 12, 1)
         )
 
 
