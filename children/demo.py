@@ -505,6 +505,7 @@ def _period(
                 rpc,
             )
         )
+    episodes = _no_care_order_made_at_17(episodes, dob)
     for earlier, later in itertools.pairwise(episodes):
         earlier.end, earlier.rec = later.start, "X1"
         # The reason for a placement change is written on the placement that ended (rule 225).
@@ -512,6 +513,30 @@ def _period(
     if end:
         episodes[-1].end, episodes[-1].rec = end, rec
     return PeriodPlan(start, end, rec, episodes)
+
+
+# Reasons for a new episode that change the legal status (SSDA903 RNE).
+NEW_LEGAL_STATUS = frozenset("SLTBU")
+
+
+def _no_care_order_made_at_17(episodes: list[EpisodePlan], dob: date) -> list[EpisodePlan]:
+    """No care order is made for a child of 17 or over (Children Act 1989, s.31(3)).
+
+    A C2 that would start at 17 stays on the legal status before it (or s20, V2, at the
+    start of care); an episode left changing nothing is folded into the one before it.
+    """
+    kept: list[EpisodePlan] = []
+    for episode in episodes:
+        before = kept[-1] if kept else None
+        made = episode.ls == "C2" and (before is None or before.ls != "C2")
+        if made and _age(dob, episode.start) >= 17:
+            episode.ls = before.ls if before else "V2"
+            if before is not None and episode.rne in NEW_LEGAL_STATUS - {"S"}:
+                if episode.place == before.place and episode.provider == before.provider:
+                    continue  # nothing changed after all: the episode before goes on
+                episode.rne = "P"
+        kept.append(episode)
+    return kept
 
 
 def _final_place(rng: random.Random, group: str, provider: str, age: int) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from children.models import Allocation, Child, Episode, PeriodOfCare
 from iro_service.models import User
+from iro_service.working_days import is_working_day
 from reviews import rules
 from reviews.models import (
     Decision,
@@ -54,6 +55,14 @@ def _weighted(rng: random.Random, weights: dict) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def _working_day(day: date, *, forward: bool) -> date:
+    """The nearest working day to `day`: people meet on working days (not weekends or holidays)."""
+    step = timedelta(days=1 if forward else -1)
+    while not is_working_day(day):
+        day += step
+    return day
+
+
 def _participation(rng: random.Random, age: int) -> str:
     if age < 4:
         return "PN0"
@@ -79,6 +88,13 @@ class _Iros:
         ):
             self.by_child[child_id].append((start, end, iro_id))
         self.fallback = fallback.pk
+
+    def holding(self, child_id: int, day: date) -> int | None:
+        """The IRO allocated to the child on `day`, or None while they wait for one."""
+        for start, end, iro_id in self.by_child.get(child_id, []):
+            if start <= day and (end is None or day < end):
+                return iro_id
+        return None
 
     def on(self, child_id: int, day: date) -> int:
         for start, end, iro_id in self.by_child.get(child_id, []):
@@ -126,11 +142,14 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 if late
                 else due.due - timedelta(days=rng.choice([0, 1, 2, 3, 5, 7, 10, 14]))
             )
-            day = max(day, period.start_date + timedelta(days=5))
+            day = _working_day(max(day, period.start_date + timedelta(days=5)), forward=late)
             if day > last_day:
-                if period.end_date is None and due.due - today <= timedelta(days=28):
-                    iro = iros.on(child.pk, today)
-                    when = max(today + timedelta(days=1), due.due - timedelta(days=2))
+                iro = iros.holding(child.pk, today)
+                # Only a child with an IRO has a review booked: the IRO chairs it.
+                if iro and period.end_date is None and due.due - today <= timedelta(days=28):
+                    when = _working_day(
+                        max(today + timedelta(days=1), due.due - timedelta(days=2)), forward=True
+                    )
                     late_booking = rules.schedule_warning(day=when, due=due.due, today=today)
                     reviews.append(
                         Review(
@@ -169,7 +188,9 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 scheduled_for=timezone.make_aware(
                     datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14]), 0))
                 ),
-                pre_meeting_done_on=day - timedelta(days=2) if rng.random() < 0.9 else None,
+                pre_meeting_done_on=rules.pre_meeting_oversight_due(day)
+                if rng.random() < 0.9
+                else None,
                 chair="young_person" if age >= 14 and rng.random() < 0.04 else "iro",
                 participation=_participation(rng, age),
                 parents_view="yes" if rng.random() < 0.77 else rng.choice(["no", "na"]),

@@ -6,8 +6,9 @@ with 29 matches open and 8 children waiting. Deterministic for a seed and a `tod
 import random
 from datetime import date, timedelta
 
-from children.models import Child, PeriodOfCare
+from children.models import Allocation, Child, PeriodOfCare
 from iro_service.models import User
+from iro_service.working_days import is_working_day
 from support.models import (
     AdvocacyReferral,
     ContactLog,
@@ -62,6 +63,13 @@ VOLUNTEER_NAMES = [
 ]
 
 
+def _working_day_on_or_after(day: date) -> date:
+    """People agree plans on working days."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str, int]:
     """In-contact plans, contacts, advocacy referrals and IVs for the demo children."""
     rng = random.Random(seed * 7 + 5)
@@ -70,10 +78,20 @@ def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str,
     looked_after = list(
         PeriodOfCare.objects.open().order_by("child_id").values_list("child_id", "start_date")
     )
+    # A plan is agreed between the child and their IRO: only while an IRO is allocated.
+    allocated_since = dict(Allocation.objects.open().values_list("child_id", "start_date"))
     plans, contacts, referrals, volunteers, matches, waiting = [], [], [], [], [], []
     for child_id, start in looked_after:
-        if children[child_id].age_on(today) >= 8 and rng.random() < 0.7:
-            agreed = max(start, today - timedelta(days=rng.randint(30, 300)))
+        if (
+            child_id in allocated_since
+            and children[child_id].age_on(today) >= 8
+            and rng.random() < 0.7
+        ):
+            agreed = _working_day_on_or_after(
+                max(start, allocated_since[child_id], today - timedelta(days=rng.randint(30, 300)))
+            )
+            if agreed > today:
+                continue
             plan = InContactPlan(
                 child_id=child_id,
                 start_date=agreed,
