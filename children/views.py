@@ -246,7 +246,7 @@ def sibling_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespons
             by=request.user, request=request, child=child, sibling=form.cleaned_data["child_ref"]
         ),
         success=lambda _: f"{form.cleaned_data['child_ref'].full_name} linked as a sibling",
-        then=_child_page(child),
+        then=_child_page(child) + "#personal-details",
         context=_about(child),
     )
 

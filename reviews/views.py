@@ -342,7 +342,7 @@ def oversight_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
             by=request.user, child=child, request=request, **form.cleaned_data
         ),
         success=_oversight_saved,
-        then=reverse("children:detail", args=[child.public_id]),
+        then=reverse("children:detail", args=[child.public_id]) + "#oversight",
         context=_about_child(child),
     )
 

@@ -32,8 +32,10 @@ from support.forms import (
 from support.models import AdvocacyReferral, InContactPlan, IndependentVisitor, IvMatch
 
 
-def _child_page(child: Child) -> str:
-    return reverse("children:detail", args=[child.public_id])
+def _child_page(child: Child, section: str = "") -> str:
+    """The child's page, at the section the change shows in."""
+    page = reverse("children:detail", args=[child.public_id])
+    return f"{page}#{section}" if section else page
 
 
 def _about(child: Child) -> dict[str, str]:
@@ -74,7 +76,7 @@ def contact_plan(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
             **form.plan(),
         ),
         success="In-contact plan saved",
-        then=_child_page(child),
+        then=_child_page(child, "in-contact"),
         refreshed=lambda: ContactPlanForm(
             plan=InContactPlan.objects.open().filter(child=child).first()
         ),
@@ -94,7 +96,7 @@ def contact_log(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespons
         title="Log a contact with the child",
         save=lambda: services.contact_log_add(by=request.user, child=child, **form.cleaned_data),
         success="Contact logged",
-        then=_child_page(child),
+        then=_child_page(child, "in-contact"),
         context=_about(child),
     )
 
@@ -138,7 +140,7 @@ def advocacy_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
             by=request.user, child=child, review=review, **form.cleaned_data
         ),
         success="Advocacy referral saved",
-        then=_child_page(child),
+        then=_child_page(child, "advocacy"),
         context={**_about(child), "intro": intro},
     )
 
@@ -162,7 +164,7 @@ def advocacy_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
             by=request.user, referral=referral, **form.cleaned_data
         ),
         success="Advocacy outcome saved",
-        then=_child_page(referral.child),
+        then=_child_page(referral.child, "advocacy"),
         refreshed=lambda: AdvocacyOutcomeForm(
             referral=AdvocacyReferral.objects.get(pk=referral.pk)
         ),
@@ -189,7 +191,7 @@ def iv_refer(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
         title="Refer for an Independent Visitor",
         save=lambda: services.iv_refer(by=request.user, child=child, **form.cleaned_data),
         success=f"{child.full_name} is waiting for an Independent Visitor",
-        then=_child_page(child),
+        then=_child_page(child, "independent-visitor"),
         context=_about(child),
     )
 
@@ -206,7 +208,7 @@ def iv_match(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
         title="Match with an Independent Visitor",
         save=lambda: services.iv_match(by=request.user, child=child, **form.cleaned_data),
         success=lambda match: f"{child.full_name} matched with {match.visitor.full_name}",
-        then=_child_page(child),
+        then=_child_page(child, "independent-visitor"),
         context=_about(child),
     )
 
@@ -228,7 +230,7 @@ def iv_match_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
         title="End the Independent Visitor match",
         save=lambda: services.iv_match_end(by=request.user, match=match, **form.cleaned_data),
         success="Independent Visitor match ended",
-        then=_child_page(match.child),
+        then=_child_page(match.child, "independent-visitor"),
         refreshed=lambda: IvMatchEndForm(match=IvMatch.objects.get(pk=match.pk)),
         context={
             **_about(match.child),

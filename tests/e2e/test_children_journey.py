@@ -53,3 +53,16 @@ def test_manager_adds_a_child_with_a_date_error_then_corrects_it(
     page.get_by_role("button", name="Add child").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Eve Tester")
     expect(page.get_by_text("Eve Tester has been added")).to_be_visible()
+
+
+def test_the_managers_header_fits_one_line_at_1280_px(page: Page, live_server, mona) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server, mona.email)
+    tops = page.locator(".govuk-service-navigation__item").evaluate_all(
+        "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops
+    sign_out = page.get_by_role("button", name="Sign out")
+    box = sign_out.bounding_box()
+    assert box is not None
+    assert box["height"] < 40  # one line, not wrapped

@@ -277,7 +277,7 @@ def test_oversight_note_completes_the_rag_follow_up_inside_its_window(ivy, child
         follow_up_due=date(2024, 6, 17),
     )
     client = client_for(ivy)
-    client.post(
+    response = client.post(
         reverse("reviews:oversight_add", args=[child.public_id]),
         {
             **date_fields("noted_on", date(2024, 6, 1)),
@@ -288,6 +288,8 @@ def test_oversight_note_completes_the_rag_follow_up_inside_its_window(ivy, child
     )
     rag.refresh_from_db()
     assert rag.followed_up_on == date(2024, 6, 1)
+    # The page lands on the child's oversight section, where the new note shows.
+    assert response["Location"].endswith("#oversight")
     assert OversightNote.objects.get().follow_up_of == rag
 
 

@@ -83,7 +83,10 @@ def test_iro_agrees_an_in_contact_plan(ivy, ivys_child) -> None:
     url = reverse("support:contact_plan", args=[ivys_child.public_id])
     response = client_for(ivy).post(url, _plan_post(date(2024, 1, 8)))
     assert response.status_code == 302
-    assert response["Location"] == reverse("children:detail", args=[ivys_child.public_id])
+    # After saving, the page lands where the change shows: the child's keeping-in-touch section.
+    assert response["Location"] == (
+        reverse("children:detail", args=[ivys_child.public_id]) + "#in-contact"
+    )
     plan = InContactPlan.objects.get(child=ivys_child)
     assert (plan.start_date, plan.methods, plan.every_weeks) == (
         date(2024, 1, 8),
