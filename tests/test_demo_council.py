@@ -1,6 +1,6 @@
 """The whole demo council is believable: every record it writes passes the services' validation.
 
-The council is built once for the module (60 children, ten years of history) and every
+The council is built once for the module (30 children, ten years of history) and every
 record of every kind is then checked: model validation as the services run it, and the
 rules people would notice (meetings on working days, no full care order made at 17, no
 plan or review for a child without an IRO).
@@ -34,7 +34,7 @@ def council(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """The demo council as `seed_demo` writes it, built once and flushed after the module."""
     with django_db_blocker.unblock(), time_machine.travel(TODAY, tick=False):
         call_command(
-            "seed_demo", "--children=60", "--seed=11", f"--today={TODAY}", stdout=StringIO()
+            "seed_demo", "--children=30", "--seed=11", f"--today={TODAY}", stdout=StringIO()
         )
     yield
     with django_db_blocker.unblock():
