@@ -48,6 +48,8 @@ def test_iro_pages_have_no_accessibility_violations(page: Page, live_server, ivy
         reverse("reviews:oversight_add", args=[child.public_id]),
         reverse("escalations:raise", args=[child.public_id]),
         reverse("support:contact_plan", args=[child.public_id]),
+        reverse("escalations:mine"),
+        reverse("reviews:caseload") + "?q=Amy&rag=&due_within=2&due_unit=weeks",
     ]:
         page.goto(live_server.url + url)
         found[url] = violations(page)
@@ -55,7 +57,7 @@ def test_iro_pages_have_no_accessibility_violations(page: Page, live_server, ivy
 
 
 def test_manager_pages_and_error_states_have_no_accessibility_violations(
-    page: Page, live_server, mona, case
+    page: Page, live_server, mona, ivy, case
 ) -> None:
     child, _ = case
     sign_in(page, live_server, mona.email)
@@ -67,12 +69,32 @@ def test_manager_pages_and_error_states_have_no_accessibility_violations(
         reverse("escalations:list"),
         reverse("support:iv_list"),
         reverse("children:allocate", args=[child.public_id]),
+        reverse("home"),
+        reverse("children:cover"),
+        reverse("children:reallocate", args=[ivy.public_id]),
     ]:
         page.goto(live_server.url + url)
         found[url] = violations(page)
     page.goto(live_server.url + reverse("children:create"))
     page.get_by_role("button", name="Add child").click()
     found["add a child, with errors"] = violations(page)
+    assert found == {url: [] for url in found}
+
+
+def test_admin_pages_have_no_accessibility_violations(page: Page, live_server, ada, ivy) -> None:
+    sign_in(page, live_server, ada.email)
+    found = {}
+    for url in [
+        reverse("staff:list"),
+        reverse("staff:detail", args=[ivy.public_id]),
+        reverse("staff:edit", args=[ivy.public_id]),
+        reverse("staff:create"),
+    ]:
+        page.goto(live_server.url + url)
+        found[url] = violations(page)
+    page.goto(live_server.url + reverse("staff:create"))
+    page.get_by_role("button", name="Save").click()
+    found["add a member of staff, with errors"] = violations(page)
     assert found == {url: [] for url in found}
 
 
