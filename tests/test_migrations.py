@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
+
+from tests.migrating import migrate, migrated_back_to
 
 BEFORE_SHARED_CORE = [
     ("children", "0002_initial"),
@@ -21,22 +21,11 @@ BEFORE_SHARED_CORE = [
 ]
 
 
-def _migrate(targets: list[tuple[str, str]] | None = None) -> StateApps:
-    """Migrate to `targets` (the latest migrations when None); the models as they stand there."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before_shared_core(transactional_db: None) -> Iterator[StateApps]:
     """The models as they stood before the shared core, the database left at the latest after."""
-    try:
-        yield _migrate(BEFORE_SHARED_CORE)
-    finally:
-        _migrate()
+    with migrated_back_to(BEFORE_SHARED_CORE) as apps:
+        yield apps
 
 
 def _fill(apps: StateApps) -> dict[str, object]:
@@ -95,7 +84,7 @@ def test_the_shared_core_migrations_keep_every_row_public_id_and_key(
 ) -> None:
     ids = _ids(_fill(before_shared_core))
 
-    apps = _migrate()
+    apps = migrate()
 
     def get(app: str, name: str, key: str) -> object:
         return apps.get_model(app, name).objects.get(public_id=ids[key])

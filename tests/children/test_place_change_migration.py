@@ -4,28 +4,18 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
+
+from tests.migrating import migrate, migrated_back_to
 
 BEFORE = [("children", "0004_shared_core")]
 AFTER = [("children", "0005_reason_place_change_on_ended_episode")]
 
 
-def _migrate(targets: list[tuple[str, str]] | None = None) -> StateApps:
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before(transactional_db: None) -> Iterator[StateApps]:
-    try:
-        yield _migrate(BEFORE)
-    finally:
-        _migrate()
+    with migrated_back_to(BEFORE) as apps:
+        yield apps
 
 
 def _episode(apps, child, period, start, end=None, rne="P", rec="", rpc="", place="U4"):
@@ -62,7 +52,7 @@ def test_each_reason_moves_to_the_episode_that_ended_that_day_and_none_is_lost(b
     three = _episode(apps, child, period, date(2022, 6, 1), date(2023, 2, 1), "P", "X1", "ALLEG")
     four = _episode(apps, child, period, date(2023, 2, 1), None, "T", "", "CHILD")
 
-    after = _migrate(AFTER)
+    after = migrate(AFTER)
     episodes = after.get_model("children", "Episode")
     moved = {e.pk: e for e in episodes.objects.filter(child_id=child.pk)}
     assert moved[one.pk].reason_place_change == ""
@@ -88,8 +78,8 @@ def test_the_migration_goes_back_and_the_reasons_return_to_the_new_episodes(befo
     period = periods.objects.create(child=child, start_date=date(2022, 1, 10))
     first = _episode(apps, child, period, date(2022, 1, 10), date(2022, 6, 1), "S", "X1")
     second = _episode(apps, child, period, date(2022, 6, 1), None, "P", "", "CARPL")
-    _migrate(AFTER)
-    back = _migrate(BEFORE)
+    migrate(AFTER)
+    back = migrate(BEFORE)
     episodes = back.get_model("children", "Episode")
     assert episodes.objects.get(pk=first.pk).reason_place_change == ""
     assert episodes.objects.get(pk=second.pk).reason_place_change == "CARPL"

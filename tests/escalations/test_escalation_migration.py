@@ -9,30 +9,19 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
 
 from escalations.models import Escalation
 from tests import factories
+from tests.migrating import migrate, migrated_back_to
 
 BEFORE = [("escalations", "0004_bounded_text")]
 
 
-def _migrate(targets: list[tuple[str, str]] | None = None) -> StateApps:
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before(transactional_db: None) -> Iterator[StateApps]:
-    try:
-        yield _migrate(BEFORE)
-    finally:
-        _migrate()
+    with migrated_back_to(BEFORE) as apps:
+        yield apps
 
 
 def _escalation(apps: StateApps, *, child, by, stage: str, raised_on: date, started: date, steps):
@@ -104,7 +93,7 @@ def test_every_escalation_is_kept_with_its_formal_day_and_current_response(befor
         for name, (s, r, t, e) in shapes.items()
     }
 
-    _migrate()
+    migrate()
 
     after = {name: Escalation.objects.get(public_id=public_id) for name, public_id in ids.items()}
     assert Escalation.objects.count() == 4

@@ -4,31 +4,17 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
+
+from tests.migrating import latest_but, migrate, migrated_back_to
 
 BEFORE = ("reviews", "0004_bounded_text")
 
 
-def _migrate(*, before: bool = False) -> StateApps:
-    """Every app at its latest migration, reviews just before issue 8's when `before`."""
-    executor = MigrationExecutor(connection)
-    targets = [
-        BEFORE if before and app == "reviews" else (app, name)
-        for app, name in executor.loader.graph.leaf_nodes()
-    ]
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before(transactional_db: None) -> Iterator[StateApps]:
-    try:
-        yield _migrate(before=True)
-    finally:
-        _migrate()
+    with migrated_back_to(latest_but(BEFORE)) as apps:
+        yield apps
 
 
 def _review(apps: StateApps, period, *, due: date, **fields: object):
@@ -101,7 +87,7 @@ def test_placeholder_due_dates_become_unknown_and_every_review_is_kept(before) -
     )
     ids = [r.public_id for r in (first, second, third, cancelled, kept)]
 
-    apps = _migrate()
+    apps = migrate()
     reviews = {r.public_id: r for r in apps.get_model("reviews", "Review").objects.all()}
     assert set(reviews) == set(ids)
     first, second, third, cancelled, kept = (reviews[i] for i in ids)
