@@ -6,10 +6,6 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
-# Let the first process write the bytecode of what it imports and every later one reuse it:
-# with PYTHONDONTWRITEBYTECODE set, each of the many Python processes a test run starts
-# (pytest workers, manage.py checks, subprocess tests) compiles Django from source again.
-unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test setup services lint check-deploy up browser clean
 
