@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,3 +63,9 @@ def test_production_settings_default_debug_off() -> None:
 
 def test_development_settings_start_with_nothing_set() -> None:
     assert start("iro_service.settings.dev").returncode == 0
+
+
+def test_every_postgresql_connection_runs_with_jit_off(db) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -20,4 +20,6 @@ LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Test data is thrown away: commits need not wait for the disk.
-DATABASES["default"]["OPTIONS"] = {"options": "-c synchronous_commit=off"}  # noqa: F405
+DATABASES["default"]["OPTIONS"] = {  # noqa: F405
+    "options": f"{POSTGRES_SESSION_OPTIONS} -c synchronous_commit=off"  # noqa: F405
+}
