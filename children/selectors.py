@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
@@ -41,7 +42,21 @@ def children_filtered(children: ChildQuerySet, form: ChildFilterForm) -> ChildQu
         children = children.filter(
             pk__in=open_episode.filter(placement_type=placement_type).values("child")
         )
-    return children.with_current().order_by("last_name", "first_name", "pk")
+    return children.order_by("last_name", "first_name", "pk")
+
+
+def children_page(children: ChildQuerySet, *, number: str | None, per_page: int) -> Page:
+    """One page of an ordered children list, each child with their current care annotated.
+
+    The page is cut from the children's keys first and only its rows are annotated: done the
+    other way, the database works out every child's current episode and IRO before OFFSET
+    throws all but one page away (seconds at 20,000 children).
+    """
+    page = Paginator(children.values_list("pk", flat=True), per_page).get_page(number)
+    keys = list(page.object_list)
+    rows = Child.objects.filter(pk__in=keys).with_current().in_bulk()
+    page.object_list = [rows[key] for key in keys]
+    return page
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +41,9 @@ from iro_service.models import User
 def child_list(request: AuthedHttpRequest) -> HttpResponse:
     form = ChildFilterForm(request.GET or None)
     children = selectors.children_filtered(access.children_visible_to(request.user), form)
-    page = Paginator(children, settings.CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.children_page(
+        children, number=request.GET.get("page"), per_page=settings.CHILDREN_PAGE_SIZE
+    )
     record_reads(
         user=request.user, action=Action.CHILD_LIST, children=page.object_list, request=request
     )
