@@ -52,11 +52,9 @@ def children_page(children: ChildQuerySet, *, number: str | None, per_page: int)
     other way, the database works out every child's current episode and IRO before OFFSET
     throws all but one page away (seconds at 20,000 children).
     """
-    page = Paginator(children.values_list("pk", flat=True), per_page).get_page(number)
-    keys = list(page.object_list)
-    rows = Child.objects.filter(pk__in=keys).with_current().in_bulk()
-    page.object_list = [rows[key] for key in keys]
-    return page
+    keys = Paginator(children.values_list("pk", flat=True), per_page).get_page(number)
+    rows = Child.objects.filter(pk__in=list(keys)).with_current().in_bulk()
+    return Page([rows[key] for key in keys], keys.number, keys.paginator)
 
 
 @dataclass(frozen=True)
