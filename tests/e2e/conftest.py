@@ -19,6 +19,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # stands after any real date these tests will meet, so cookies the server dates from it
 # never look expired to the browser, which keeps the real time.
 JOURNEY_START = datetime(2031, 6, 2, 9, 0, tzinfo=UTC)
+# The day every journey runs on (a Monday): tests name it rather than ask the clock.
+JOURNEY_DAY = JOURNEY_START.date()
 
 
 @pytest.fixture(autouse=True)

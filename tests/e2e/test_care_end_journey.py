@@ -3,12 +3,11 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core.dates import long_date
 from tests import factories
-from tests.e2e.conftest import SHOTS, sign_in
+from tests.e2e.conftest import JOURNEY_DAY, SHOTS, sign_in
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_review_journey import fill_date
 
@@ -24,7 +23,7 @@ def test_manager_records_the_end_of_care_and_the_child_page_shows_all_it_ended(
     factories.ContactPlanFactory(child=child, start_date=date(2024, 5, 6))
     visitor = factories.IndependentVisitorFactory(full_name="Vera Visitor")
     factories.IvMatchFactory(child=child, visitor=visitor, start_date=date(2024, 6, 3))
-    today = timezone.localdate()
+    today = JOURNEY_DAY
 
     sign_in(page, live_server, mona.email)
     page.get_by_role("link", name="All children").click()

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SHOTS, sign_in
+from tests.e2e.conftest import JOURNEY_DAY, SHOTS, sign_in
 from tests.escalations.conftest import make_escalation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def _sign_out(page: Page) -> None:
 def test_escalation_from_raising_to_resolution(
     page: Page, live_server, ivy, mona, ivys_child
 ) -> None:
-    today = timezone.localdate()
+    today = JOURNEY_DAY
     sign_in(page, live_server, ivy.email)
     page.get_by_role("link", name="Amy Own").click()
     page.get_by_role("link", name="Raise an escalation").click()
@@ -97,7 +97,7 @@ def test_escalation_from_raising_to_resolution(
 def test_managers_list_of_open_escalations(
     browser: Browser, live_server, ivy, ian, mona, ivys_child, ians_child
 ) -> None:
-    today = timezone.localdate()
+    today = JOURNEY_DAY
     make_escalation(child=ivys_child, by=ivy, raised_on=today - timezone.timedelta(days=20))
     make_escalation(child=ians_child, by=ian, stage="stage_2", raised_on=today, areas=("contact",))
     page = browser.new_page()
@@ -115,7 +115,7 @@ def test_managers_list_of_open_escalations(
 def test_iros_own_list_shows_an_overdue_response_until_it_is_recorded(
     page: Page, live_server, ivy, mona, ivys_child
 ) -> None:
-    today = timezone.localdate()
+    today = JOURNEY_DAY
     make_escalation(child=ivys_child, by=ivy, raised_on=today - timezone.timedelta(days=14))
     sign_in(page, live_server, ivy.email)
     page.get_by_role("link", name="My escalations", exact=True).click()

@@ -1,12 +1,13 @@
 """An IRO leaves: the admin is told a manager must move their children first, the manager
 moves them all at once, and then the admin can mark the IRO as left."""
 
+from datetime import timedelta
+
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.e2e.conftest import SHOTS, sign_in
+from tests.e2e.conftest import JOURNEY_DAY, SHOTS, sign_in
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_review_journey import fill_date
 
@@ -21,7 +22,7 @@ def _mark_left(page: Page, name: str) -> None:
     page.get_by_role("link", name=name).click()
     page.get_by_role("link", name=f"Change account of {name}").click()
     page.get_by_label("Account is active").uncheck()
-    fill_date(page, "left_on", timezone.localdate())
+    fill_date(page, "left_on", JOURNEY_DAY)
     page.get_by_role("button", name="Save").click()
 
 
@@ -75,13 +76,13 @@ def test_a_manager_changes_cover_then_ends_it_today(page: Page, live_server, mon
         by=mona,
         absent_iro=ian,
         covering_iro=ivy,
-        start_date=timezone.localdate(),
+        start_date=JOURNEY_DAY,
         end_date=None,
     )
     sign_in(page, live_server, mona.email)
     page.get_by_role("link", name="Cover", exact=True).click()
     page.get_by_role("link", name="Change cover of Ian Other by Ivy Reviewer").click()
-    fill_date(page, "end_date", timezone.localdate().replace(year=timezone.localdate().year + 1))
+    fill_date(page, "end_date", JOURNEY_DAY + timedelta(days=365))
     assert violations(page) == []
     page.get_by_role("button", name="Save cover").click()
     expect(page.get_by_text("Cover saved: Ivy Reviewer covering Ian Other")).to_be_visible()

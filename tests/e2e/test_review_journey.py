@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.e2e.conftest import SHOTS, sign_in
+from tests.e2e.conftest import JOURNEY_DAY, SHOTS, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +21,7 @@ def fill_date(page: Page, name: str, day) -> None:
 def test_iro_records_and_finalises_a_review_and_the_caseload_shows_the_next_due_date(
     page: Page, live_server, ivy
 ) -> None:
-    today = timezone.localdate()
+    today = JOURNEY_DAY
     factories.looked_after_child(
         iro=ivy,
         first_name="Rhys",

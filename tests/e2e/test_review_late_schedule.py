@@ -3,13 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core.dates import long_date
 from reviews import rules
 from tests import factories
-from tests.e2e.conftest import SHOTS, sign_in
+from tests.e2e.conftest import JOURNEY_DAY, SHOTS, sign_in
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_review_journey import fill_date
 
@@ -21,7 +20,7 @@ FLAG = "Scheduled after due date"
 def test_iro_books_a_review_after_its_due_date_with_a_reason_and_sees_it_flagged(
     page: Page, live_server, ivy
 ) -> None:
-    today = timezone.localdate()
+    today = JOURNEY_DAY
     start = today - timedelta(days=10)
     factories.looked_after_child(
         iro=ivy,
