@@ -30,6 +30,7 @@ from children.forms import (
     SiblingForm,
 )
 from children.models import Child, CoverArrangement, Episode
+from children.pages import about_child, child_url
 from core.access import role_required
 from core.conflicts import EditConflictError
 from core.views import form_page, posted
@@ -98,15 +99,6 @@ def child_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
     )
 
 
-def _child_page(child: Child) -> str:
-    return reverse("children:detail", args=[child.public_id])
-
-
-def _about(child: Child) -> dict[str, str]:
-    """What a form page about one child shows above its heading and links back to."""
-    return {"caption": f"{child.full_name} ({child.child_ref})", "back_url": _child_page(child)}
-
-
 @role_required(access.ADD)
 @require_http_methods(["GET", "POST"])
 def child_create(request: AuthedHttpRequest) -> HttpResponse:
@@ -119,7 +111,7 @@ def child_create(request: AuthedHttpRequest) -> HttpResponse:
             by=request.user, request=request, child=form.child(), episode=form.episode()
         ),
         success=lambda child: f"{child.full_name} has been added",
-        then=_child_page,
+        then=child_url,
         context={"back_url": reverse("children:list")},
     )
 
@@ -142,9 +134,9 @@ def child_edit(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse
             changes=form.changes(),
         ),
         success="Details saved",
-        then=_child_page,
+        then=child_url,
         refreshed=lambda: ChildEditForm(child=Child.objects.get(pk=child.pk)),
-        context=_about(child),
+        context=about_child(child),
     )
 
 
@@ -171,8 +163,8 @@ def episode_create(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResp
             reason_place_change=form.ended_placement_reason(),
         ),
         success="Change recorded",
-        then=_child_page(child),
-        context=_about(child),
+        then=child_url(child),
+        context=about_child(child),
     )
 
 
@@ -190,8 +182,8 @@ def period_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse
             by=request.user, request=request, child=child, **form.cleaned_data
         ),
         success=f"{child.full_name} is recorded as no longer looked after",
-        then=_child_page(child),
-        context=_about(child),
+        then=child_url(child),
+        context=about_child(child),
     )
 
 
@@ -210,8 +202,8 @@ def allocate(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
             by=request.user, request=request, child=child, **form.cleaned_data
         ),
         success=lambda allocation: f"{child.full_name} allocated to {allocation.iro}",
-        then=_child_page(child),
-        context=_about(child),
+        then=child_url(child),
+        context=about_child(child),
     )
 
 
@@ -229,7 +221,7 @@ def archive(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
         ),
         success=f"The record of {child.full_name} has been archived",
         then=reverse("children:list"),
-        context=_about(child),
+        context=about_child(child),
     )
 
 
@@ -247,8 +239,8 @@ def sibling_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespons
             by=request.user, request=request, child=child, sibling=form.cleaned_data["child_ref"]
         ),
         success=lambda _: f"{form.cleaned_data['child_ref'].full_name} linked as a sibling",
-        then=_child_page(child) + "#personal-details",
-        context=_about(child),
+        then=child_url(child, "personal-details"),
+        context=about_child(child),
     )
 
 

@@ -16,6 +16,7 @@ from audit.models import Action
 from audit.writer import record_reads
 from children.access import VIEW_ALLOCATED, child_for
 from children.models import Child
+from children.pages import about_child
 from core.access import role_required
 from core.views import form_page, posted
 from escalations import access, rules, selectors, services
@@ -95,8 +96,7 @@ def escalation_raise(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRe
         then=_escalation_page,
         template="escalations/escalation_form.html",
         context={
-            "caption": f"{child.full_name} ({child.child_ref})",
-            "back_url": reverse("children:detail", args=[child.public_id]),
+            **about_child(child),
             "submit_label": "Raise escalation",
             "review": review,
         },

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from audit.models import Action
 from audit.writer import record_reads
 from children import access as child_access
-from children.models import Child
+from children.pages import about_child, child_url
 from core.access import role_required
 from core.dates import long_date
 from core.timeline import KINDS, child_timeline
@@ -47,14 +47,6 @@ CASELOAD_SORTS = [
 
 def _review_page(review: Review) -> str:
     return reverse("reviews:detail", args=[review.public_id])
-
-
-def _about_child(child: Child) -> dict[str, Any]:
-    """What a form page about one child shows above its heading and links back to."""
-    return {
-        "caption": f"{child.full_name} ({child.child_ref})",
-        "back_url": reverse("children:detail", args=[child.public_id]),
-    }
 
 
 def _about_review(review: Review) -> dict[str, Any]:
@@ -133,7 +125,7 @@ def review_schedule(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
         ),
         success=_scheduled,
         then=_review_page,
-        context={**_about_child(child), "intro": _due_intro(due)},
+        context={**about_child(child), "intro": _due_intro(due)},
         aliases={"scheduled_for": "date"},
     )
 
@@ -342,8 +334,8 @@ def oversight_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
             by=request.user, child=child, request=request, **form.cleaned_data
         ),
         success=_oversight_saved,
-        then=reverse("children:detail", args=[child.public_id]) + "#oversight",
-        context=_about_child(child),
+        then=child_url(child, "oversight"),
+        context=about_child(child),
     )
 
 

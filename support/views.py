@@ -12,6 +12,7 @@ from audit.models import Action
 from audit.writer import record_reads
 from children import access
 from children.models import Child
+from children.pages import about_child, child_url
 from core.access import role_required
 from core.dates import long_date
 from core.views import form_page, posted
@@ -30,17 +31,6 @@ from support.forms import (
     VisitorForm,
 )
 from support.models import AdvocacyReferral, InContactPlan, IndependentVisitor, IvMatch
-
-
-def _child_page(child: Child, section: str = "") -> str:
-    """The child's page, at the section the change shows in."""
-    page = reverse("children:detail", args=[child.public_id])
-    return f"{page}#{section}" if section else page
-
-
-def _about(child: Child) -> dict[str, str]:
-    """What a form page about one child shows above its heading and links back to."""
-    return {"caption": f"{child.full_name} ({child.child_ref})", "back_url": _child_page(child)}
 
 
 def _register() -> dict[str, str]:
@@ -76,11 +66,11 @@ def contact_plan(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
             **form.plan(),
         ),
         success="In-contact plan saved",
-        then=_child_page(child, "in-contact"),
+        then=child_url(child, "in-contact"),
         refreshed=lambda: ContactPlanForm(
             plan=InContactPlan.objects.open().filter(child=child).first()
         ),
-        context={**_about(child), "intro": intro},
+        context={**about_child(child), "intro": intro},
     )
 
 
@@ -96,8 +86,8 @@ def contact_log(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespons
         title="Log a contact with the child",
         save=lambda: services.contact_log_add(by=request.user, child=child, **form.cleaned_data),
         success="Contact logged",
-        then=_child_page(child, "in-contact"),
-        context=_about(child),
+        then=child_url(child, "in-contact"),
+        context=about_child(child),
     )
 
 
@@ -140,8 +130,8 @@ def advocacy_add(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
             by=request.user, child=child, review=review, **form.cleaned_data
         ),
         success="Advocacy referral saved",
-        then=_child_page(child, "advocacy"),
-        context={**_about(child), "intro": intro},
+        then=child_url(child, "advocacy"),
+        context={**about_child(child), "intro": intro},
     )
 
 
@@ -164,12 +154,12 @@ def advocacy_update(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
             by=request.user, referral=referral, **form.cleaned_data
         ),
         success="Advocacy outcome saved",
-        then=_child_page(referral.child, "advocacy"),
+        then=child_url(referral.child, "advocacy"),
         refreshed=lambda: AdvocacyOutcomeForm(
             referral=AdvocacyReferral.objects.get(pk=referral.pk)
         ),
         context={
-            **_about(referral.child),
+            **about_child(referral.child),
             "intro": f"Referred to {referral.organisation} on "
             f"{long_date(referral.referred_on)}: {referral.reason}",
         },
@@ -191,8 +181,8 @@ def iv_refer(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
         title="Refer for an Independent Visitor",
         save=lambda: services.iv_refer(by=request.user, child=child, **form.cleaned_data),
         success=f"{child.full_name} is waiting for an Independent Visitor",
-        then=_child_page(child, "independent-visitor"),
-        context=_about(child),
+        then=child_url(child, "independent-visitor"),
+        context=about_child(child),
     )
 
 
@@ -208,8 +198,8 @@ def iv_match(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
         title="Match with an Independent Visitor",
         save=lambda: services.iv_match(by=request.user, child=child, **form.cleaned_data),
         success=lambda match: f"{child.full_name} matched with {match.visitor.full_name}",
-        then=_child_page(child, "independent-visitor"),
-        context=_about(child),
+        then=child_url(child, "independent-visitor"),
+        context=about_child(child),
     )
 
 
@@ -230,10 +220,10 @@ def iv_match_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
         title="End the Independent Visitor match",
         save=lambda: services.iv_match_end(by=request.user, match=match, **form.cleaned_data),
         success="Independent Visitor match ended",
-        then=_child_page(match.child, "independent-visitor"),
+        then=child_url(match.child, "independent-visitor"),
         refreshed=lambda: IvMatchEndForm(match=IvMatch.objects.get(pk=match.pk)),
         context={
-            **_about(match.child),
+            **about_child(match.child),
             "intro": f"Matched with {match.visitor.full_name} since {long_date(match.start_date)}.",
         },
     )
