@@ -6,7 +6,10 @@ with 29 matches open and 8 children waiting. Deterministic for a seed and a `tod
 import random
 from datetime import date, timedelta
 
+from django.db.models import QuerySet
+
 from children.models import Allocation, Child, PeriodOfCare
+from core import bulk
 from iro_service.models import User
 from iro_service.working_days import is_working_day
 from support.models import (
@@ -18,7 +21,6 @@ from support.models import (
     IvReferral,
 )
 
-BATCH = 2000
 VOLUNTEER_NAMES = [
     "Alison Hart",
     "Ben Carter",
@@ -70,21 +72,29 @@ def _working_day_on_or_after(day: date) -> date:
     return day
 
 
-def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str, int]:
-    """In-contact plans, contacts, advocacy referrals and IVs for the demo children."""
+def build_demo_support(
+    *, seed: int, today: date, created_by: User, children: QuerySet[Child] | None = None
+) -> dict[str, int]:
+    """In-contact plans, contacts, advocacy referrals and IVs for the demo children (or `children`)."""
     rng = random.Random(seed * 7 + 5)
     audit = {"created_by": created_by, "modified_by": created_by}
-    children = {c.pk: c for c in Child.objects.only("pk", "date_of_birth")}
+    scope = Child.objects.all() if children is None else children
+    by_pk = {c.pk: c for c in scope.only("pk", "date_of_birth")}
     looked_after = list(
-        PeriodOfCare.objects.open().order_by("child_id").values_list("child_id", "start_date")
+        PeriodOfCare.objects.open()
+        .filter(child__in=scope)
+        .order_by("child_id")
+        .values_list("child_id", "start_date")
     )
     # A plan is agreed between the child and their IRO: only while an IRO is allocated.
-    allocated_since = dict(Allocation.objects.open().values_list("child_id", "start_date"))
+    allocated_since = dict(
+        Allocation.objects.open().filter(child__in=scope).values_list("child_id", "start_date")
+    )
     plans, contacts, referrals, volunteers, matches, waiting = [], [], [], [], [], []
     for child_id, start in looked_after:
         if (
             child_id in allocated_since
-            and children[child_id].age_on(today) >= 8
+            and by_pk[child_id].age_on(today) >= 8
             and rng.random() < 0.7
         ):
             agreed = _working_day_on_or_after(
@@ -101,7 +111,7 @@ def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str,
                 **audit,
             )
             plans.append(plan)
-    InContactPlan.objects.bulk_create(plans, batch_size=BATCH)
+    bulk.insert(InContactPlan, plans)
     for plan in plans:
         day = plan.start_date + timedelta(weeks=plan.every_weeks)
         while day < today:
@@ -116,10 +126,14 @@ def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str,
                 )
             )
             day += timedelta(weeks=plan.every_weeks, days=rng.randint(-5, 5))
-    ContactLog.objects.bulk_create(contacts, batch_size=BATCH)
+    bulk.insert(ContactLog, contacts)
 
     # Advocacy: about 86 referrals a year, to children in care at the time.
-    periods = list(PeriodOfCare.objects.values_list("child_id", "start_date", "end_date"))
+    periods = list(
+        PeriodOfCare.objects.filter(child__in=scope).values_list(
+            "child_id", "start_date", "end_date"
+        )
+    )
     for year_start in (date(today.year - k, 4, 1) for k in range(4, -1, -1)):
         for _ in range(86):
             day = year_start + timedelta(days=rng.randint(0, 364))
@@ -153,7 +167,7 @@ def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str,
                     **audit,
                 )
             )
-    AdvocacyReferral.objects.bulk_create(referrals, batch_size=BATCH)
+    bulk.insert(AdvocacyReferral, referrals)
 
     # Independent Visitors: about 9 approved a year, 29 matches open at the end.
     for n, name in enumerate(VOLUNTEER_NAMES):
@@ -167,9 +181,9 @@ def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str,
                 **audit,
             )
         )
-    IndependentVisitor.objects.bulk_create(volunteers, batch_size=BATCH)
+    bulk.insert(IndependentVisitor, volunteers)
     period_start = dict(looked_after)
-    eligible = [c for c, s in looked_after if 8 <= children[c].age_on(today) < 18]
+    eligible = [c for c, s in looked_after if 8 <= by_pk[c].age_on(today) < 18]
     rng.shuffle(eligible)
     active = [v for v in volunteers if v.status == "active"]
     for volunteer, child_id in zip(active[:29], eligible[:29], strict=False):
@@ -182,14 +196,19 @@ def build_demo_support(*, seed: int, today: date, created_by: User) -> dict[str,
         matches.append(
             IvMatch(child_id=child_id, visitor_id=volunteer.pk, start_date=start, **audit)
         )
-    IvMatch.objects.bulk_create(matches, batch_size=BATCH)
+    bulk.insert(IvMatch, matches)
     for child_id in eligible[29:37]:
         waiting.append(
             IvReferral(
-                child_id=child_id, referred_on=today - timedelta(days=rng.randint(10, 200)), **audit
+                child_id=child_id,
+                # Referred while looked after, as iv_refer requires.
+                referred_on=max(
+                    period_start[child_id], today - timedelta(days=rng.randint(10, 200))
+                ),
+                **audit,
             )
         )
-    IvReferral.objects.bulk_create(waiting, batch_size=BATCH)
+    bulk.insert(IvReferral, waiting)
     return {
         "contact_plans": len(plans),
         "contacts": len(contacts),
