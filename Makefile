@@ -7,7 +7,7 @@ PY := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: run test setup services lint check-deploy up browser clean
+.PHONY: run test setup services lint check-deploy up browser bench load clean
 
 $(UV):
 	python3 -m venv .tools
@@ -53,6 +53,14 @@ test: setup services browser lint check-deploy
 ## up: the production-like stack without Docker (gunicorn, Celery worker and beat) on local PostgreSQL and Redis
 up: setup services
 	@bash scripts/up.sh
+
+## bench: build (once, cached) authorities of 626, 20,000 and 100,000 children and time every page
+bench: setup services
+	.venv/bin/python bench/run.py $(BENCH_ARGS)
+
+## load: load test the authority DATABASE_URL holds through gunicorn, 20 and 100 users, 60 s each
+load: setup services
+	$(PY) bench/load.py --users 20 --users 100 --duration 60 $(LOAD_ARGS)
 
 clean:
 	rm -rf .venv .tools staticfiles db.sqlite3

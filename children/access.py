@@ -43,9 +43,11 @@ def children_visible_to(user: User) -> ChildQuerySet:
     if user.has_perm(VIEW_ALL):
         return children
     if user.has_perm(VIEW_ALLOCATED):
-        iros = User.objects.filter(iros_covered_by(user))
+        # The IROs' keys as a list, not a subquery: the planner then reads just their open
+        # allocations by index (iro, end_date) instead of scanning every child's (issue 9).
+        iros = list(User.objects.filter(iros_covered_by(user)).values_list("pk", flat=True))
         return children.filter(
-            Exists(Allocation.objects.open().filter(child=OuterRef("pk"), iro__in=iros))
+            Exists(Allocation.objects.open().filter(child=OuterRef("pk"), iro_id__in=iros))
         )
     return children.none()
 

@@ -1,7 +1,7 @@
 """Demo City Council: a deterministic, realistic local authority to try the app with.
 
 `plan_demo` plans everything in plain dataclasses without touching the database (same seed
-and `today`, same plan); `insert_plan` writes a plan with bulk_create; `build_demo_authority`
+and `today`, same plan); `insert_plan` writes a plan with COPY (core.bulk); `build_demo_authority`
 does both in one transaction. The per-record services are not used (they lock and audit each
 row: far too slow for ~1,200 children), so the planner keeps every rule they enforce: one
 open period, episode and allocation per child, episodes chained with X1 and never
@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from children import codes
 from children.models import Allocation, Child, Episode, PeriodOfCare
+from core import bulk
 from iro_service.models import Role, User
 from iro_service.working_days import add_working_days, subtract_working_days
 
@@ -43,7 +44,6 @@ SEED_LOOKED_AFTER = 626  # the seed's figures, which the rates below are scaled 
 CEASED_PER_YEAR = 150
 HISTORY_YEARS = 4
 ALLOCATION_DELAYS = (0, 1, 1, 2, 2, 3, 3, 4, 5)  # working days from entering care
-BATCH = 1000
 
 IROS = (
     ("Sarah Whitfield", "1.0"),
@@ -241,6 +241,7 @@ class DemoPlan:
     staff: list[StaffPlan]
     children: list[ChildPlan]
     sibling_groups: list[tuple[str, ...]]
+    history_years: int = HISTORY_YEARS
 
     @property
     def looked_after(self) -> list[ChildPlan]:
@@ -326,34 +327,51 @@ def _new_child(
     return ChildPlan(first, last, dob, sex, ethnicity, disability=disability)
 
 
-def _plan_staff(rng: random.Random, today: date) -> list[StaffPlan]:
+def _district_names(rng: random.Random, n: int) -> list[str]:
+    """`n` different made-up staff names for a district after the first."""
+    names: list[str] = []
+    while len(names) < n:
+        pool = NAMES[rng.choice(("british", "british", "irish", "indian", "caribbean", "african"))]
+        name = f"{rng.choice(pool[rng.random() < 0.6])} {rng.choice(pool[2])}"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _plan_staff(rng: random.Random, today: date, district: int = 0) -> list[StaffPlan]:
+    """The demo's IRO team, managers and admin; a later district has a team of its own.
+
+    District 0 is the seed's service (its named staff and the demo logins). A district after
+    it has the same shape (9 IROs on 7.8 FTE, one who left, two managers) under other names,
+    with addresses such as iro3.d12@demo.example; the admin is the first district's alone.
+    """
     iro = "Independent Reviewing Officer"
+    team = (*IROS, LEAVER)
+    managers, admins = MANAGERS, ADMINS
+    at = ""
+    if district:
+        names = _district_names(rng, len(team) + len(MANAGERS))
+        team = tuple(zip(names, (fte for _name, fte in team), strict=False))
+        managers, admins, at = tuple(names[len(team) :]), (), f".d{district}"
     staff = [
-        StaffPlan(f"iro{i + 1 if i else ''}@demo.example", name, Role.IRO, iro, Decimal(fte))
-        for i, (name, fte) in enumerate(IROS)
+        StaffPlan(f"iro{i + 1 if i else ''}{at}@demo.example", name, Role.IRO, iro, Decimal(fte))
+        for i, (name, fte) in enumerate(team)
     ]
-    left_on = subtract_working_days(today - timedelta(days=rng.randint(300, 420)), 1)
-    staff.append(
-        StaffPlan(
-            f"iro{len(IROS) + 1}@demo.example",
-            LEAVER[0],
-            Role.IRO,
-            iro,
-            Decimal(LEAVER[1]),
-            left_on,
-        )
-    )
+    staff[-1].left_on = subtract_working_days(today - timedelta(days=rng.randint(300, 420)), 1)
     staff += [
         StaffPlan(
-            f"manager{i + 1 if i else ''}@demo.example", name, Role.MANAGER, "IRO Service Manager"
+            f"manager{i + 1 if i else ''}{at}@demo.example",
+            name,
+            Role.MANAGER,
+            "IRO Service Manager",
         )
-        for i, name in enumerate(MANAGERS)
+        for i, name in enumerate(managers)
     ]
     staff += [
         StaffPlan(
             f"admin{i + 1 if i else ''}@demo.example", name, Role.ADMIN, "Business Support Officer"
         )
-        for i, name in enumerate(ADMINS)
+        for i, name in enumerate(admins)
     ]
     return staff
 
@@ -694,16 +712,16 @@ def _plan_looked_after(rng: random.Random, n: int, today: date) -> tuple[list, l
     return children, [[children[i] for i in u] for u in units], [children[i] for i in waiting]
 
 
-def _plan_ceased(rng: random.Random, n: int, today: date) -> list[ChildPlan]:
-    """Children whose last period of care ended in the last HISTORY_YEARS years."""
-    count = round(CEASED_PER_YEAR * HISTORY_YEARS * n / SEED_LOOKED_AFTER)
+def _plan_ceased(rng: random.Random, n: int, today: date, years: int) -> list[ChildPlan]:
+    """Children whose last period of care ended in the last `years` years."""
+    count = round(CEASED_PER_YEAR * years * n / SEED_LOOKED_AFTER)
     reasons = {row[0]: row for row in CEASED}
     children = []
     for _ in range(count):
         rec, _w, young, old, shortest, longest, uasc_pct, finals = reasons[
             _pick(rng, {row[0]: row[1] for row in CEASED})
         ]
-        end = today - timedelta(days=rng.randint(1, HISTORY_YEARS * 365))
+        end = today - timedelta(days=rng.randint(1, years * 365))
         age = rng.randint(young, old)
         dob = end - relativedelta(years=18) if age == 18 else _dob(rng, age, end)
         uasc = rng.random() * 100 < uasc_pct
@@ -791,21 +809,33 @@ def _plan_allocations(
         child.allocations += _period_allocations(rng, staff, child.periods[-1])
 
 
-def plan_demo(*, children: int, seed: int, today: date) -> DemoPlan:
-    """The whole demo authority as plain data: no database access, same seed, same plan."""
+def plan_demo(
+    *,
+    children: int,
+    seed: int,
+    today: date,
+    district: int = 0,
+    history_years: int = HISTORY_YEARS,
+) -> DemoPlan:
+    """The whole demo authority as plain data: no database access, same seed, same plan.
+
+    `district` numbers one of several such services loaded side by side (a regional or
+    national scale authority): its staff and child references are its own.
+    """
     rng = random.Random(seed)
-    staff = _plan_staff(rng, today)
+    staff = _plan_staff(rng, today, district)
     looked_after, units, waiting = _plan_looked_after(rng, children, today)
-    ceased = _plan_ceased(rng, children, today)
+    ceased = _plan_ceased(rng, children, today, history_years)
     rng.shuffle(units)
     _plan_allocations(rng, staff, units, waiting, ceased, today)
     everyone = sorted(looked_after + ceased, key=lambda c: c.periods[0].start)
     number = 1000
+    prefix = f"D{district:03d}" if district else "DC"
     for child in everyone:
         number += rng.randint(1, 3)
-        child.ref = f"DC{number:06d}"
+        child.ref = f"{prefix}{number:06d}"
     groups = [tuple(c.ref for c in unit) for unit in units if len(unit) > 1]
-    plan = DemoPlan(today, seed, staff, everyone, sorted(groups))
+    plan = DemoPlan(today, seed, staff, everyone, sorted(groups), history_years)
     for child in everyone:  # the same checks Episode.clean makes, cheaply
         for period in child.periods:
             for e in period.episodes:
@@ -824,72 +854,76 @@ def plan_demo(*, children: int, seed: int, today: date) -> DemoPlan:
 
 
 def insert_plan(plan: DemoPlan) -> DemoSummary:
-    """Write a plan with bulk_create (call inside a transaction); sets the plan's pk fields."""
+    """Write a plan with core.bulk (call inside a transaction); sets the plan's pk fields."""
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design
     joined = datetime(
-        plan.today.year - HISTORY_YEARS - 1, 4, 1, 9, tzinfo=timezone.get_current_timezone()
+        plan.today.year - plan.history_years - 1, 4, 1, 9, tzinfo=timezone.get_current_timezone()
     )
     groups = {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
-    users = User.objects.bulk_create(
-        [
-            User(
-                email=s.email,
-                full_name=s.full_name,
-                job_title=s.job_title,
-                fte=s.fte,
-                left_on=s.left_on,
-                is_active=s.left_on is None,
-                password=password,
-                date_joined=joined,
-            )
-            for s in plan.staff
-        ]
-    )
-    User.groups.through.objects.bulk_create(
+    users = [
+        User(
+            email=s.email,
+            full_name=s.full_name,
+            job_title=s.job_title,
+            fte=s.fte,
+            left_on=s.left_on,
+            is_active=s.left_on is None,
+            password=password,
+            date_joined=joined,
+        )
+        for s in plan.staff
+    ]
+    bulk.insert(User, users)
+    bulk.insert(
+        User.groups.through,
         [
             User.groups.through(user_id=u.pk, group_id=groups[s.role].pk)
             for u, s in zip(users, plan.staff, strict=True)
-        ]
+        ],
     )
     for user, staff in zip(users, plan.staff, strict=True):
         staff.pk = user.pk
     by = next(u for u, s in zip(users, plan.staff, strict=True) if s.role == Role.MANAGER)
-    audit = {"created_by": by, "modified_by": by}
-    rows = Child.objects.bulk_create(
-        [
-            Child(
-                child_ref=c.ref,
-                first_name=c.first_name,
-                last_name=c.last_name,
-                date_of_birth=c.dob,
-                sex=c.sex,
-                ethnicity=c.ethnicity,
-                disability=c.disability,
-                uasc_from=c.uasc_from,
-                uasc_ceased=c.uasc_ceased,
-                **audit,
-            )
-            for c in plan.children
-        ],
-        batch_size=BATCH,
-    )
+    audit = {"created_by_id": by.pk, "modified_by_id": by.pk}
+    rows = [
+        bulk.new(
+            Child,
+            child_ref=c.ref,
+            first_name=c.first_name,
+            last_name=c.last_name,
+            date_of_birth=c.dob,
+            sex=c.sex,
+            ethnicity=c.ethnicity,
+            disability=c.disability,
+            uasc_from=c.uasc_from,
+            uasc_ceased=c.uasc_ceased,
+            **audit,
+        )
+        for c in plan.children
+    ]
+    bulk.insert(Child, rows)
     for child, row in zip(plan.children, rows, strict=True):
         child.pk = row.pk
     periods = [(c, p) for c in plan.children for p in c.periods]
-    rows = PeriodOfCare.objects.bulk_create(
-        [
-            PeriodOfCare(
-                child_id=c.pk, start_date=p.start, end_date=p.end, reason_ceased=p.rec, **audit
-            )
-            for c, p in periods
-        ],
-        batch_size=BATCH,
-    )
+    rows = [
+        bulk.new(
+            PeriodOfCare,
+            child_id=c.pk,
+            start_date=p.start,
+            end_date=p.end,
+            reason_ceased=p.rec,
+            **audit,
+        )
+        for c, p in periods
+    ]
+    bulk.insert(PeriodOfCare, rows)
     for (_child, period), row in zip(periods, rows, strict=True):
         period.pk = row.pk
-    Episode.objects.bulk_create(
+    bulk.insert(
+        Episode,
         [
-            Episode(
+            bulk.new(
+                Episode,
                 child_id=c.pk,
                 period_id=p.pk,
                 start_date=e.start,
@@ -910,11 +944,12 @@ def insert_plan(plan: DemoPlan) -> DemoSummary:
             for c, p in periods
             for e in p.episodes
         ],
-        batch_size=BATCH,
     )
-    Allocation.objects.bulk_create(
+    bulk.insert(
+        Allocation,
         [
-            Allocation(
+            bulk.new(
+                Allocation,
                 child_id=c.pk,
                 iro_id=plan.staff[a.iro].pk,
                 start_date=a.start,
@@ -925,11 +960,11 @@ def insert_plan(plan: DemoPlan) -> DemoSummary:
             for c in plan.children
             for a in c.allocations
         ],
-        batch_size=BATCH,
     )
     pks = {c.ref: c.pk for c in plan.children}
     through = Child.siblings.through
-    through.objects.bulk_create(
+    bulk.insert(
+        through,
         [
             through(from_child_id=pks[a], to_child_id=pks[b])
             for group in plan.sibling_groups
@@ -937,7 +972,6 @@ def insert_plan(plan: DemoPlan) -> DemoSummary:
             for b in group
             if a != b
         ],
-        batch_size=BATCH,
     )
     active = plan.iros()
     return DemoSummary(
@@ -950,10 +984,23 @@ def insert_plan(plan: DemoPlan) -> DemoSummary:
     )
 
 
-def build_demo_authority(*, children: int, seed: int, today: date) -> DemoSummary:
+def build_demo_authority(
+    *,
+    children: int,
+    seed: int,
+    today: date,
+    district: int = 0,
+    history_years: int = HISTORY_YEARS,
+) -> DemoSummary:
     """Plan and load Demo City Council in one transaction; see the module docstring."""
     started = time.perf_counter()
-    plan = plan_demo(children=children, seed=seed, today=today)
+    plan = plan_demo(
+        children=children,
+        seed=seed,
+        today=today,
+        district=district,
+        history_years=history_years,
+    )
     with transaction.atomic():
         summary = insert_plan(plan)
     summary.seconds = time.perf_counter() - started

@@ -43,9 +43,11 @@ class ChildQuerySet(models.QuerySet["Child"]):
     def unallocated(self, on: date | None = None) -> "ChildQuerySet":
         """Looked after with no IRO allocation in force on `on` (today): one yet to start is none."""
         day = on or timezone.localdate()
-        return self.looked_after_now().exclude(
-            Exists(Allocation.objects.open().filter(child=OuterRef("pk"), start_date__lte=day))
-        )
+        # Driven from the open periods, not from every child: the two partial indexes on open
+        # periods and open allocations are merged and only the few waiting are read (issue 9).
+        allocated = Allocation.objects.open().filter(child=OuterRef("child"), start_date__lte=day)
+        waiting = PeriodOfCare.objects.filter(end_date=None).exclude(Exists(allocated))
+        return self.filter(pk__in=waiting.values("child"))
 
     def with_current(self) -> "ChildQuerySet":
         """Annotate the open episode's legal status and placement and the allocated IRO."""
@@ -115,7 +117,14 @@ class Child(Record):
                 name="child_uasc_ceased_after_uasc_from",
             ),
         ]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            # The children list's order: its first pages read the index, not every child.
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="child_name_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.child_ref})"
@@ -328,7 +337,15 @@ class Allocation(Record, ChildDates, DateRange):
             *DateRange.Meta.constraints,
             one_open_per("child", name="one_open_allocation_per_child"),
         ]
-        indexes = [models.Index(fields=["iro", "end_date"])]
+        indexes = [
+            models.Index(fields=["iro", "end_date"]),
+            # Who is waiting for an IRO, read from the index alone (Child...unallocated).
+            models.Index(
+                fields=["child", "start_date"],
+                condition=Q(end_date__isnull=True),
+                name="allocation_open_child_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.iro} from {self.start_date:%d/%m/%Y}"

@@ -24,12 +24,7 @@ def children_filtered(children: ChildQuerySet, form: ChildFilterForm) -> ChildQu
     if q := (data.get("q") or "").strip():
         terms = Q()
         for word in q.split():
-            terms &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(preferred_name__icontains=word)
-                | Q(child_ref__iexact=word)
-            )
+            terms &= _search_term(word)
         children = children.filter(terms)
     if iro := data.get("iro"):
         children = children.allocated_to([iro])
@@ -43,6 +38,22 @@ def children_filtered(children: ChildQuerySet, form: ChildFilterForm) -> ChildQu
             pk__in=open_episode.filter(placement_type=placement_type).values("child")
         )
     return children.order_by("last_name", "first_name", "pk")
+
+
+def _search_term(word: str) -> Q:
+    """A search word as a filter: a reference if it has a digit in it (names have none), else
+    part of a first, last or preferred name.
+
+    Kept apart so each reads its own index (UPPER(child_ref); the names' trigram indexes):
+    ORed together, the planner cannot use either and reads children in name order instead.
+    """
+    if any(ch.isdigit() for ch in word):
+        return Q(child_ref__iexact=word)
+    return (
+        Q(first_name__icontains=word)
+        | Q(last_name__icontains=word)
+        | Q(preferred_name__icontains=word)
+    )
 
 
 def children_page(children: ChildQuerySet, *, number: str | None, per_page: int) -> Page:
@@ -109,8 +120,11 @@ def unallocated_children(children: ChildQuerySet, *, today: date) -> list[Waitin
         .order_by("-end_date")
         .values("end_date")[:1]
     )
+    # The few waiting are found first and only they are annotated: annotated first, every
+    # looked-after child's current care would be worked out to keep a handful (issue 9).
+    waiting_ids = list(children.unallocated(on=today).values_list("pk", flat=True))
     rows = (
-        children.unallocated(on=today)
+        Child.objects.filter(pk__in=waiting_ids)
         .with_current()
         .annotate(waiting_since=Greatest(period_start, Coalesce(last_allocation_end, period_start)))
         .order_by("waiting_since", "last_name")
@@ -134,12 +148,23 @@ def caseloads() -> list[User]:
     Those who have left or are inactive yet still hold children come first: they are the
     ones a service manager has to move.
     """
-    people = User.objects.filter(pk__in=iros_and_holders().values("pk")).annotate(
-        caseload=Count("allocations", filter=Q(allocations__end_date=None))
+    # Open allocations are counted per person from the index (iro, end_date), and "IRO or
+    # holder" (as iros_and_holders) is asked as IRO or a caseload above nought, so the cost
+    # follows the staff listed, not every allocation ever made nor every child held now.
+    held = (
+        Allocation.objects.open()
+        .filter(iro=OuterRef("pk"))
+        .order_by()
+        .values("iro")
+        .annotate(n=Count("iro"))
+        .values("n")
+    )
+    people = User.objects.annotate(caseload=Coalesce(Subquery(held), 0)).filter(
+        Q(pk__in=User.objects.iros().values("pk")) | Q(caseload__gt=0)
     )
     return sorted(
         people,
-        key=lambda u: (not (u.caseload and not is_available(u)), u.full_name),  # type: ignore[attr-defined]
+        key=lambda u: (not (u.caseload and not is_available(u)), u.full_name, u.pk),  # type: ignore[attr-defined]
     )
 
 

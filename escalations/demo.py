@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from children.models import PeriodOfCare
+from core import bulk
 from escalations import rules
 from escalations.models import (
     Area,
@@ -220,7 +221,7 @@ class _Builder:
         return day
 
     def save(self) -> int:
-        Escalation.objects.bulk_create(self.escalations)
+        bulk.insert(Escalation, self.escalations)
         areas, events = [], []
         for escalation, its_areas, its_events in zip(
             self.escalations, self.areas, self.events, strict=True
@@ -231,8 +232,8 @@ class _Builder:
             for event in its_events:
                 event.escalation = escalation
                 events.append(event)
-        AreaOfConcern.objects.bulk_create(areas)
-        EscalationEvent.objects.bulk_create(events)
+        bulk.insert(AreaOfConcern, areas)
+        bulk.insert(EscalationEvent, events)
         return len(self.escalations)
 
 

@@ -3,8 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
 from audit.models import Action, AuditEvent
-from iro_service.models import User
+from children.models import Allocation
+from iro_service.models import Role, User, UserQuerySet
 
 ACCESS_ACTIONS = (Action.STAFF_CREATE, Action.STAFF_ROLE_CHANGE)
 
@@ -44,3 +49,38 @@ def staff_history(member: User) -> list[AuditEvent]:
         .select_related("user")
         .order_by("-at")
     )
+
+
+def staff_filtered(*, q: str = "", role: Role | None = None) -> UserQuerySet:
+    """Staff whose name or email holds every word of `q`, with `role` if given; active first."""
+    staff = User.objects.all()
+    for word in q.split():
+        staff = staff.filter(Q(full_name__icontains=word) | Q(email__icontains=word))
+    if role is not None:
+        staff = staff.with_role(role)
+    return staff.order_by("-is_active", "full_name", "pk")
+
+
+def staff_page(staff: UserQuerySet, *, number: str | None, per_page: int) -> Page:
+    """One page of an ordered staff list, each member with their roles and `caseload`.
+
+    The page is cut from the keys first, and only its rows get their roles and caseload:
+    the children each holds now, counted from the index (iro, end_date) over open
+    allocations only, so the cost follows the page, not every allocation ever made.
+    """
+    keys = Paginator(staff.values_list("pk", flat=True), per_page).get_page(number)
+    held = (
+        Allocation.objects.open()
+        .filter(iro=OuterRef("pk"))
+        .order_by()
+        .values("iro")
+        .annotate(n=Count("iro"))
+        .values("n")
+    )
+    rows = (
+        User.objects.filter(pk__in=list(keys))
+        .prefetch_related("groups")
+        .annotate(caseload=Coalesce(Subquery(held), 0))
+        .in_bulk()
+    )
+    return Page([rows[key] for key in keys], keys.number, keys.paginator)

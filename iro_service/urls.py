@@ -16,6 +16,7 @@ staff_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.health, name="health"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

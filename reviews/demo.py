@@ -9,9 +9,11 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from children.models import Allocation, Child, Episode, PeriodOfCare
+from core import bulk
 from iro_service.models import User
 from iro_service.working_days import is_working_day
 from reviews import rules
@@ -22,7 +24,6 @@ from reviews.models import (
     Review,
 )
 
-BATCH = 2000
 LATE_REASONS = [
     "iro_absence",
     "care_plan",
@@ -81,11 +82,11 @@ def _meeting_format(day: date) -> str:
 class _Iros:
     """The IRO allocated to each child on a given day, from the allocations loaded."""
 
-    def __init__(self, fallback: User) -> None:
+    def __init__(self, fallback: User, children: QuerySet[Child]) -> None:
         self.by_child: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
-        for child_id, start, end, iro_id in Allocation.objects.values_list(
-            "child_id", "start_date", "end_date", "iro_id"
-        ):
+        for child_id, start, end, iro_id in Allocation.objects.filter(
+            child__in=children
+        ).values_list("child_id", "start_date", "end_date", "iro_id"):
             self.by_child[child_id].append((start, end, iro_id))
         self.fallback = fallback.pk
 
@@ -104,14 +105,17 @@ class _Iros:
         return spells[-1][2] if spells else self.fallback
 
 
-def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str, int]:
-    """Reviews, RAG ratings, decisions and oversight for the demo children."""
+def build_demo_reviews(
+    *, seed: int, today: date, created_by: User, children: QuerySet[Child] | None = None
+) -> dict[str, int]:
+    """Reviews, RAG ratings, decisions and oversight for the demo children (or `children`)."""
     rng = random.Random(seed * 7 + 3)
-    iros = _Iros(created_by)
-    children = {c.pk: c for c in Child.objects.only("pk", "date_of_birth")}
+    scope = Child.objects.all() if children is None else children
+    iros = _Iros(created_by, scope)
+    by_pk = {c.pk: c for c in scope.only("pk", "date_of_birth")}
     spells: dict[int, list[rules.Spell]] = defaultdict(list)
     history: dict[int, date] = {}
-    for child_id, period_id, start, status in Episode.objects.values_list(
+    for child_id, period_id, start, status in Episode.objects.filter(child__in=scope).values_list(
         "child_id", "period_id", "start_date", "legal_status"
     ):
         spells[period_id].append(rules.Spell(start, status))
@@ -120,10 +124,10 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
     # review index, rating, set_on, next due, last day looked after (None: still in care)
     ratings: list[tuple[int, str, date, date | None, date | None]] = []
     notes: list[OversightNote] = []
-    audit = {"created_by": created_by, "modified_by": created_by}
+    audit = {"created_by_id": created_by.pk, "modified_by_id": created_by.pk}
 
-    for period in PeriodOfCare.objects.order_by("pk"):
-        child = children[period.child_id]
+    for period in PeriodOfCare.objects.filter(child__in=scope).order_by("pk"):
+        child = by_pk[period.child_id]
         last_day = min(period.end_date or today, today - timedelta(days=1))
         held: list[tuple[date, str]] = []
         while True:
@@ -152,7 +156,8 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                     )
                     late_booking = rules.schedule_warning(day=when, due=due.due, today=today)
                     reviews.append(
-                        Review(
+                        bulk.new(
+                            Review,
                             child_id=child.pk,
                             period_id=period.pk,
                             iro_id=iro,
@@ -172,7 +177,8 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 break
             iro = iros.on(child.pk, day)
             age = child.age_on(day)
-            review = Review(
+            review = bulk.new(
+                Review,
                 child_id=child.pk,
                 period_id=period.pk,
                 iro_id=iro,
@@ -227,7 +233,8 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
         day = period.start_date + timedelta(days=rng.randint(10, 40))
         while day <= last_day:
             notes.append(
-                OversightNote(
+                bulk.new(
+                    OversightNote,
                     child_id=child.pk,
                     author_id=iros.on(child.pk, day),
                     noted_on=day,
@@ -238,7 +245,7 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
             )
             day += timedelta(days=rng.randint(90, 130))
 
-    Review.objects.bulk_create(reviews, batch_size=BATCH)
+    bulk.insert(Review, reviews)
     rags = []
     for index, rating, set_on, next_due, care_ended_on in ratings:
         review = reviews[index]
@@ -253,7 +260,8 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
             # Care ended before the follow-up: it ended that day, as the service ends it.
             done, ended = None, max(care_ended_on, set_on)
         rags.append(
-            RagRating(
+            bulk.new(
+                RagRating,
                 child_id=review.child_id,
                 review_id=review.pk,
                 rating=rating,
@@ -267,12 +275,13 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                 **audit,
             )
         )
-    RagRating.objects.bulk_create(rags, batch_size=BATCH)
+    bulk.insert(RagRating, rags)
     for rag in rags:
         if rag.followed_up_on:
             kind = "midway" if rag.rating == "green" else "sw_update"
             notes.append(
-                OversightNote(
+                bulk.new(
+                    OversightNote,
                     child_id=rag.child_id,
                     author_id=rag.set_by_id,
                     noted_on=rag.followed_up_on,
@@ -282,7 +291,7 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                     **audit,
                 )
             )
-    OversightNote.objects.bulk_create(notes, batch_size=BATCH)
+    bulk.insert(OversightNote, notes)
 
     decisions = []
     for review in reviews:
@@ -292,7 +301,8 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
             due = review.held_on + timedelta(days=rng.choice([28, 42, 56, 84]))
             done = due < today and rng.random() < 0.9
             decisions.append(
-                Decision(
+                bulk.new(
+                    Decision,
                     review_id=review.pk,
                     text=text,
                     owner=owner,
@@ -302,7 +312,7 @@ def build_demo_reviews(*, seed: int, today: date, created_by: User) -> dict[str,
                     **audit,
                 )
             )
-    Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    bulk.insert(Decision, decisions)
 
     return {
         "reviews": len(reviews),

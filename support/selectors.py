@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import CharField, Count, F, Q, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from children.models import Child, ChildQuerySet
@@ -15,6 +17,7 @@ from support.models import (
     IndependentVisitor,
     IvMatch,
     IvReferral,
+    VisitorStatus,
 )
 
 ADVOCACY_SHOWN = 5
@@ -140,13 +143,40 @@ def support_summary(
     )
 
 
-def visitor_register() -> list[IndependentVisitor]:
-    """Every volunteer with their count of current matches, in one query."""
-    return list(
-        IndependentVisitor.objects.annotate(
-            current_matches=Count("matches", filter=Q(matches__end_date=None))
-        ).order_by("full_name", "pk")
+def visitors_filtered(
+    *, q: str = "", status: VisitorStatus | None = None
+) -> "QuerySet[IndependentVisitor]":
+    """Volunteers whose name holds every word of `q`, with `status` if given, by name."""
+    visitors = IndependentVisitor.objects.all()
+    for word in q.split():
+        visitors = visitors.filter(full_name__icontains=word)
+    if status is not None:
+        visitors = visitors.filter(status=status)
+    return visitors.order_by("full_name", "pk")
+
+
+def visitor_page(
+    visitors: "QuerySet[IndependentVisitor]", *, number: str | None, per_page: int
+) -> Page:
+    """One page of an ordered register, each volunteer with `current_matches`.
+
+    The page is cut from the keys first and only its volunteers' open matches are counted.
+    """
+    keys = Paginator(visitors.values_list("pk", flat=True), per_page).get_page(number)
+    current = (
+        IvMatch.objects.open()
+        .filter(visitor=OuterRef("pk"))
+        .order_by()
+        .values("visitor")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    rows = (
+        IndependentVisitor.objects.filter(pk__in=list(keys))
+        .annotate(current_matches=Coalesce(Subquery(current), 0))
+        .in_bulk()
+    )
+    return Page([rows[key] for key in keys], keys.number, keys.paginator)
 
 
 @dataclass(frozen=True)
@@ -156,14 +186,35 @@ class WaitingRow:
     days_waiting: int
 
 
-def children_waiting(children: ChildQuerySet, *, today: date) -> list[WaitingRow]:
-    """Children among `children` waiting for an Independent Visitor, longest wait first."""
-    referrals = (
-        IvReferral.objects.filter(closed_on=None, child__in=children)
-        .select_related("child")
-        .order_by("referred_on", "pk")
-    )
-    return [WaitingRow(r, r.child, (today - r.referred_on).days) for r in referrals]
+@dataclass(frozen=True)
+class Waiting:
+    """The children who have waited longest for an Independent Visitor, and how many wait."""
+
+    rows: list[WaitingRow]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+WAITING_SHOWN = 50
+
+
+def children_waiting(
+    children: ChildQuerySet, *, today: date, shown: int = WAITING_SHOWN
+) -> Waiting:
+    """The `shown` children among `children` waiting longest for an Independent Visitor.
+
+    A work queue: those at its head are matched first, so it is capped rather than paged,
+    and any other child is matched from their record.
+    """
+    referrals = IvReferral.objects.filter(closed_on=None, child__in=children)
+    rows = [
+        WaitingRow(r, r.child, (today - r.referred_on).days)
+        for r in referrals.select_related("child").order_by("referred_on", "pk")[:shown]
+    ]
+    return Waiting(rows, referrals.count())
 
 
 def matches_of(visitor: IndependentVisitor, children: ChildQuerySet) -> list[IvMatch]:

@@ -1,6 +1,7 @@
 """Pages for the in-contact plan, contacts, advocacy referrals and Independent Visitors."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -30,7 +31,13 @@ from support.forms import (
     VisitorEditForm,
     VisitorForm,
 )
-from support.models import AdvocacyReferral, InContactPlan, IndependentVisitor, IvMatch
+from support.models import (
+    AdvocacyReferral,
+    InContactPlan,
+    IndependentVisitor,
+    IvMatch,
+    VisitorStatus,
+)
 
 
 def _register() -> dict[str, str]:
@@ -232,22 +239,39 @@ def iv_match_end(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespon
 # Independent Visitors: the register ------------------------------------------------------
 
 
+VISITORS_PAGE_SIZE = 50
+VISITOR_SEARCH_MAX = 100
+
+
 @role_required(access.VIEW_ALLOCATED, access.VIEW_ALL)
 def iv_list(request: AuthedHttpRequest) -> HttpResponse:
+    """The volunteer register a page at a time, and the children who have waited longest."""
+    q = request.GET.get("q", "").strip()[:VISITOR_SEARCH_MAX]
+    status = request.GET.get("status", "")
+    status = status if status in VisitorStatus.values else ""  # an unknown one filters nothing
+    page = selectors.visitor_page(
+        selectors.visitors_filtered(q=q, status=VisitorStatus(status) if status else None),
+        number=request.GET.get("page"),
+        per_page=VISITORS_PAGE_SIZE,
+    )
     waiting = selectors.children_waiting(
         access.children_visible_to(request.user), today=timezone.localdate()
     )
     record_reads(
         user=request.user,
         action=Action.IV_REGISTER_VIEW,
-        children=[row.child for row in waiting],
+        children=[row.child for row in waiting.rows],
         request=request,
     )
     return render(
         request,
         "support/visitor_list.html",
         {
-            "visitors": selectors.visitor_register(),
+            "page_obj": page,
+            "q": q,
+            "status": status,
+            "statuses": VisitorStatus.choices,
+            "query_string": urlencode([(k, v) for k, v in (("q", q), ("status", status)) if v]),
             "waiting": waiting,
             "can_manage": access.can_allocate(request.user),
         },

@@ -28,7 +28,7 @@ from tests.conftest import client_for
 from tests.escalations.conftest import make_escalation
 
 TODAY = date(2024, 6, 3)
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "health"}
 # Pages an IRO may open that hold no other IRO's child: refusing them would be wrong.
 OPEN_TO_EVERY_IRO = {"home", "reviews:caseload", "escalations:mine", "support:iv_list"}
 

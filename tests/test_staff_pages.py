@@ -7,9 +7,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent, Kind
+from children.models import Allocation
 from iro_service import services
 from iro_service.models import Role, User
 from iro_service.services import StaffDetails
@@ -254,3 +257,120 @@ def test_each_role_lands_on_its_own_start_page(ivy, mona, ada) -> None:
     assert client_for(ivy).get(reverse("home"))["Location"] == reverse("reviews:caseload")
     assert client_for(mona).get(reverse("home")).status_code == 200
     assert client_for(ada).get(reverse("home"))["Location"] == reverse("staff:list")
+
+
+# The staff list at scale: a page at a time, searched and filtered, in a fixed query count --
+
+
+def _staff_rows(response) -> list[User]:
+    return list(response.context["page_obj"].object_list)
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_staff_list_shows_fifty_a_page_and_the_rest_on_the_next(ada) -> None:
+    for n in range(60):
+        factories.IroFactory(full_name=f"Iro {n:02d}")
+    client = client_for(ada)
+    first = client.get(reverse("staff:list"))
+    second = client.get(reverse("staff:list"), {"page": "2"})
+    shown = _staff_rows(first) + _staff_rows(second)
+    assert (len(_staff_rows(first)), len(_staff_rows(second))) == (50, 11)
+    assert {member.pk for member in shown} == set(User.objects.values_list("pk", flat=True))
+    assert "61 members of staff found" in first.content.decode()
+    assert 'class="govuk-pagination"' in first.content.decode()
+    assert 'aria-label="Page 2"' in first.content.decode()
+
+
+def test_staff_list_puts_active_accounts_first_then_by_name(ada) -> None:
+    factories.IroFactory(full_name="Zara Active")
+    factories.IroFactory(full_name="Abe Left", is_active=False)
+    names = [m.full_name for m in _staff_rows(client_for(ada).get(reverse("staff:list")))]
+    assert names == ["Ada Admin", "Zara Active", "Abe Left"]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", ""])
+def test_a_bad_page_number_shows_a_page_of_staff_not_an_error(ada, page) -> None:
+    for _ in range(55):
+        factories.IroFactory()
+    response = client_for(ada).get(reverse("staff:list"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number in (1, 2)
+    assert _staff_rows(response)
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("nina", {"Nina Search"}),
+        ("NINA search", {"Nina Search"}),
+        ("finance.example", {"Fred Other"}),
+        ("o", {"Fred Other", "Nina Search"}),
+        ("nobody", set()),
+    ],
+)
+def test_staff_list_finds_staff_by_every_word_in_their_name_or_email(ada, q, found) -> None:
+    factories.IroFactory(full_name="Nina Search", email="n.s@council.example")
+    factories.ManagerFactory(full_name="Fred Other", email="fred@finance.example")
+    response = client_for(ada).get(reverse("staff:list"), {"q": q})
+    assert {m.full_name for m in _staff_rows(response)} - {"Ada Admin"} == found
+    page = response.content.decode()
+    assert f'value="{q}"' in page
+    assert '<label class="govuk-label govuk-label--s" for="id_q">Name or email</label>' in page
+
+
+def test_a_search_that_finds_nobody_says_so(ada) -> None:
+    page = client_for(ada).get(reverse("staff:list"), {"q": "nobody"}).content.decode()
+    assert "0 members of staff found" in page
+    assert "No staff match the search." in page
+
+
+def test_staff_list_filters_by_role_and_ignores_a_role_that_does_not_exist(ada, ivy, mona) -> None:
+    client = client_for(ada)
+    iros = client.get(reverse("staff:list"), {"role": Role.IRO.value})
+    assert [m.full_name for m in _staff_rows(iros)] == ["Ivy Reviewer"]
+    assert f'<option value="{Role.IRO.value}" selected>' in iros.content.decode()
+    managers = client.get(reverse("staff:list"), {"role": Role.MANAGER.value, "q": "mona"})
+    assert [m.full_name for m in _staff_rows(managers)] == ["Mona Manager"]
+    everyone = client.get(reverse("staff:list"), {"role": "Superhero"})
+    assert len(_staff_rows(everyone)) == 3
+
+
+def test_staff_list_pages_keep_the_search_and_filter(ada) -> None:
+    for n in range(55):
+        factories.IroFactory(full_name=f"Paged Iro {n:02d}")
+    page = client_for(ada).get(reverse("staff:list"), {"q": "paged", "role": Role.IRO.value})
+    assert "?q=paged&amp;role=IRO&amp;page=2" in page.content.decode()
+
+
+def test_staff_list_caseload_counts_only_the_children_held_now(ada, ivy, ian) -> None:
+    for _ in range(2):
+        factories.looked_after_child(iro=ivy)
+    ended = factories.looked_after_child(iro=ian)
+    Allocation.objects.filter(child=ended).update(end_date=date(2024, 5, 1))
+    caseloads = {
+        m.full_name: m.caseload for m in _staff_rows(client_for(ada).get(reverse("staff:list")))
+    }
+    assert caseloads == {"Ada Admin": 0, "Ian Other": 0, "Ivy Reviewer": 2}
+
+
+def test_staff_list_runs_the_same_queries_for_three_staff_or_sixty(
+    ada, ivy, django_assert_num_queries
+) -> None:
+    factories.looked_after_child(iro=ivy)
+    client = client_for(ada)
+    client.get(reverse("staff:list"))
+    few = _queries(client, reverse("staff:list"))
+    for n in range(57):
+        member = factories.IroFactory(full_name=f"Many {n:02d}", fte=Decimal("0.5"))
+        factories.looked_after_child(iro=member)
+    with django_assert_num_queries(few):
+        page = client.get(reverse("staff:list"))
+    assert len(_staff_rows(page)) == 50
+    assert "58 active IROs, 29.5 FTE in total" in page.content.decode()
+    with django_assert_num_queries(few):
+        client.get(reverse("staff:list"), {"q": "many", "role": Role.IRO.value, "page": "2"})

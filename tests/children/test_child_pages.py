@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -439,3 +441,32 @@ def test_a_child_whose_iro_allocation_ended_waits_from_that_day(mona, ivy) -> No
         page = client_for(mona).get(reverse("children:unallocated")).content.decode()
     assert "18 December 2020" in page
     assert re.search(r'numeric">5\s', page)
+
+
+def test_the_allocate_page_offers_each_iro_with_the_children_they_hold_now(
+    mona, ivy, ian, ivys_child
+) -> None:
+    ended = factories.looked_after_child(iro=ian)
+    Allocation.objects.filter(child=ended).update(end_date=date(2024, 5, 1))
+    child = factories.looked_after_child()
+    page = client_for(mona).get(reverse("children:allocate", args=[child.public_id]))
+    text = html.unescape(page.content.decode())
+    assert re.search(r">Ivy Reviewer \(1 child", text)
+    assert re.search(r">Ian Other \(0 child", text)
+
+
+def test_the_allocate_page_runs_the_same_queries_for_two_iros_or_thirty(
+    mona, ivy, ian, django_assert_num_queries
+) -> None:
+    child = factories.looked_after_child()
+    url = reverse("children:allocate", args=[child.public_id])
+    client = client_for(mona)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(28):
+        iro = factories.IroFactory()
+        factories.looked_after_child(iro=iro)
+    with django_assert_num_queries(len(few)):
+        page = client.get(url)
+    assert page.content.decode().count("<option value=") == 31  # "Select an IRO" and 30

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent, Kind
@@ -200,3 +202,59 @@ def test_the_reallocation_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(_url(ian))
     assert response.status_code == 200
+
+
+# The unallocated page's IROs and the children each holds, counted at any size -----------
+
+
+def _caseloads(mona: User) -> dict[str, int]:
+    response = client_for(mona).get(reverse("children:unallocated"))
+    return {person.full_name: person.caseload for person in response.context["caseloads"]}
+
+
+def test_the_unallocated_page_counts_only_the_children_each_iro_holds_now(mona, ivy, leaving):
+    _ian, children = leaving
+    Allocation.objects.filter(child=children[0]).update(end_date=date(2024, 5, 1))
+    factories.AllocationFactory(
+        child=factories.looked_after_child(), iro=ivy, start_date=date(2023, 4, 5)
+    )
+    assert _caseloads(mona) == {"Ian Other": 2, "Ivy Reviewer": 1}
+
+
+def test_the_unallocated_page_lists_iros_with_none_and_holders_who_are_no_longer_iros(
+    mona, ivy, ada
+) -> None:
+    moved_on = factories.ManagerFactory(full_name="Mo Moved")
+    factories.AllocationFactory(
+        child=factories.looked_after_child(), iro=moved_on, start_date=date(2023, 4, 5)
+    )
+    assert _caseloads(mona) == {"Ivy Reviewer": 0, "Mo Moved": 1}
+
+
+def test_those_who_left_still_holding_children_come_first(mona, ivy, leaving) -> None:
+    left = factories.IroFactory(full_name="Zoe Left", left_on=date(2024, 5, 31), is_active=False)
+    factories.AllocationFactory(
+        child=factories.looked_after_child(), iro=left, start_date=date(2023, 4, 5)
+    )
+    factories.IroFactory(full_name="Abe Left Empty", left_on=date(2024, 5, 31), is_active=False)
+    assert list(_caseloads(mona)) == ["Zoe Left", "Abe Left Empty", "Ian Other", "Ivy Reviewer"]
+
+
+def test_the_unallocated_page_runs_the_same_queries_for_two_iros_or_thirty(
+    mona, ivy, leaving, django_assert_num_queries
+) -> None:
+    def unallocated() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("children:unallocated")).status_code == 200
+        return len(queries)
+
+    client = client_for(mona)
+    client.get(reverse("children:unallocated"))
+    few = unallocated()
+    for _ in range(28):
+        iro = factories.IroFactory()
+        for _ in range(2):
+            factories.looked_after_child(iro=iro)
+    with django_assert_num_queries(few):
+        response = client.get(reverse("children:unallocated"))
+    assert len(response.context["caseloads"]) == 30

@@ -148,9 +148,13 @@ def test_register_keeps_a_fixed_number_of_queries(
 ) -> None:
     _register_rows(rows, ivy)
     client = client_for(request.getfixturevalue(persona))
-    with django_assert_max_num_queries(8):
+    # Signing in and role (5 for an IRO), the register's count, page keys and rows, the
+    # longest waits and how many wait, and the read rows.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("support:iv_list"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f"{rows} children waiting" in html
-    assert html.count('class="govuk-table__cell govuk-table__cell--numeric">1<') == rows
+    # A page of volunteers, and the longest waits, however many there are.
+    assert html.count('class="govuk-table__cell govuk-table__cell--numeric">1<') == min(rows, 50)
+    assert html.count(">Match<span") == min(rows, 50)

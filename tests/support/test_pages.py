@@ -4,7 +4,9 @@ from datetime import date, timedelta
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent, Kind
@@ -721,3 +723,122 @@ def test_an_empty_submission_is_refused_not_treated_as_a_fresh_page(ivy, ivys_ch
     assert "Enter the date of the referral" in content
     assert content.count("<form") == 2  # the page's form and sign-out, no nested form
     assert not IvReferral.objects.exists()
+
+
+# The register at scale: a page of volunteers, searched and filtered; the longest waits ---
+
+
+def _register(user, **params: str):
+    return client_for(user).get(reverse("support:iv_list"), params)
+
+
+def _visitors(response) -> list[str]:
+    return [v.full_name for v in response.context["page_obj"].object_list]
+
+
+def test_register_shows_fifty_volunteers_a_page_by_name(mona) -> None:
+    for n in range(55):
+        factories.IndependentVisitorFactory(full_name=f"Volunteer {n:02d}")
+    first, second = _register(mona), _register(mona, page="2")
+    assert _visitors(first) == [f"Volunteer {n:02d}" for n in range(50)]
+    assert _visitors(second) == [f"Volunteer {n:02d}" for n in range(50, 55)]
+    assert "55 volunteers found" in first.content.decode()
+    assert 'aria-label="Page 2"' in first.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "99999", "2.5"])
+def test_a_bad_page_number_shows_a_page_of_volunteers_not_an_error(mona, page) -> None:
+    for _ in range(55):
+        factories.IndependentVisitorFactory()
+    response = _register(mona, page=page)
+    assert response.status_code == 200
+    assert _visitors(response)
+
+
+def test_register_finds_volunteers_by_every_word_of_their_name(mona) -> None:
+    factories.IndependentVisitorFactory(full_name="Vera Kindly")
+    factories.IndependentVisitorFactory(full_name="Kind Vernon")
+    factories.IndependentVisitorFactory(full_name="Walter Else")
+    assert _visitors(_register(mona, q="kind")) == ["Kind Vernon", "Vera Kindly"]
+    assert _visitors(_register(mona, q="VERA kind")) == ["Vera Kindly"]
+    nobody = _register(mona, q="nobody").content.decode()
+    assert "0 volunteers found" in nobody
+    assert "No volunteers match the search." in nobody
+    assert '<label class="govuk-label govuk-label--s" for="id_q">Name</label>' in nobody
+
+
+def test_register_filters_by_status_and_ignores_a_status_that_does_not_exist(mona) -> None:
+    factories.IndependentVisitorFactory(full_name="Ann Active")
+    factories.IndependentVisitorFactory(full_name="Pat Paused", status="paused")
+    factories.IndependentVisitorFactory(full_name="Len Left", status="left")
+    paused = _register(mona, status="paused")
+    assert _visitors(paused) == ["Pat Paused"]
+    assert '<option value="paused" selected>' in paused.content.decode()
+    assert _visitors(_register(mona, status="gone")) == ["Ann Active", "Len Left", "Pat Paused"]
+
+
+def test_register_pages_keep_the_search_and_the_status(mona) -> None:
+    for n in range(55):
+        factories.IndependentVisitorFactory(full_name=f"Paged {n:02d}")
+    html = _register(mona, q="paged", status="active").content.decode()
+    assert "?q=paged&amp;status=active&amp;page=2" in html
+
+
+def test_register_counts_only_the_matches_going_on_now(mona) -> None:
+    visitor = factories.IndependentVisitorFactory(full_name="Vic Visitor")
+    factories.IvMatchFactory(visitor=visitor, child=factories.looked_after_child())
+    factories.IvMatchFactory(
+        visitor=visitor,
+        child=factories.looked_after_child(),
+        start_date=date(2023, 1, 9),
+        end_date=date(2023, 12, 1),
+    )
+    [shown] = _register(mona).context["page_obj"].object_list
+    assert shown.current_matches == 1
+
+
+def test_register_shows_the_fifty_longest_waits_and_how_many_wait(mona) -> None:
+    waits = {}
+    for n in range(53):
+        child = factories.looked_after_child(first_name="Wait", last_name=f"Number{n:02d}")
+        factories.IvReferralFactory(child=child, referred_on=TODAY - timedelta(days=100 + n))
+        waits[child] = 100 + n
+    response = _register(mona)
+    html = response.content.decode()
+    assert "53 children waiting for an Independent Visitor" in html
+    assert "The 50 who have waited longest are shown" in html
+    shown = [row.child for row in response.context["waiting"].rows]
+    assert shown == sorted(waits, key=waits.__getitem__, reverse=True)[:50]
+    reads = AuditEvent.objects.filter(action=Action.IV_REGISTER_VIEW, kind=Kind.READ)
+    assert set(reads.values_list("child", flat=True)) == {child.pk for child in shown}
+
+
+def _register_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("support:iv_list")).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["ivy", "mona"])
+def test_register_runs_the_same_queries_for_two_volunteers_or_seventy(
+    request: pytest.FixtureRequest, django_assert_num_queries, persona: str, ivy
+) -> None:
+    def add(count: int) -> None:
+        for _ in range(count):
+            factories.IvMatchFactory(child=factories.looked_after_child(iro=ivy))
+            factories.IvReferralFactory(child=factories.looked_after_child(iro=ivy))
+
+    add(2)
+    client = client_for(request.getfixturevalue(persona))
+    client.get(reverse("support:iv_list"))
+    few = _register_queries(client)
+    add(68)
+    with django_assert_num_queries(few):
+        response = client.get(reverse("support:iv_list"), {"q": "a", "page": "1"})
+    assert response.status_code == 200
+    with django_assert_num_queries(few):
+        response = client.get(reverse("support:iv_list"))
+    assert (len(response.context["page_obj"].object_list), response.context["waiting"].total) == (
+        50,
+        70,
+    )

@@ -1,21 +1,17 @@
 """Load Demo City Council, a realistic made-up local authority, and print the demo logins."""
 
 import argparse
-import random
 import time
 from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from children.demo import AUTHORITY, DEMO_LOGINS, DEMO_PASSWORD, build_demo_authority
-from children.models import Allocation, Child
-from escalations.demo import build_demo_escalations
-from iro_service.models import Role, User
-from reviews.demo import build_demo_reviews
-from support.demo import build_demo_support
+from children.demo import AUTHORITY, DEMO_LOGINS, DEMO_PASSWORD, HISTORY_YEARS
+from children.models import Child
+from iro_service.demo import AuthoritySummary, build_authority, district_sizes
+from iro_service.models import User
 
 
 def _iso_date(value: str) -> date:
@@ -30,7 +26,8 @@ def _iso_date(value: str) -> date:
 class Command(BaseCommand):
     help = (
         "Load Demo City Council: 9 IROs on 7.8 FTE, managers, an admin, children looked after "
-        "with four years of care history and IRO allocations. Same --seed and --today, same data."
+        "with four years of care history and IRO allocations; a larger --children is that many "
+        "such IRO teams side by side. Same --seed and --today, same data."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -46,6 +43,18 @@ class Command(BaseCommand):
             type=_iso_date,
             default=None,
             help="The date the data is built up to, YYYY-MM-DD (default today)",
+        )
+        parser.add_argument(
+            "--history-years",
+            type=int,
+            default=HISTORY_YEARS,
+            help=f"Years of children who have left care (default {HISTORY_YEARS})",
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Districts built at once, in worker processes (PostgreSQL only; default 1)",
         )
         parser.add_argument(
             "--if-empty",
@@ -75,41 +84,36 @@ class Command(BaseCommand):
                 "--today cannot be in the future: records would be dated after today"
             )
         started = time.perf_counter()
-        with transaction.atomic():
-            summary = build_demo_authority(children=children, seed=options["seed"], today=today)
-            manager = User.objects.with_role(Role.MANAGER).order_by("pk").first()
-            counts = build_demo_reviews(seed=options["seed"], today=today, created_by=manager)
-            counts |= build_demo_support(seed=options["seed"], today=today, created_by=manager)
-            looked_after = list(Child.objects.looked_after_now().order_by("pk"))
-            staff = User.objects.in_bulk()
-            iro_of = {
-                c: staff[i] for c, i in Allocation.objects.open().values_list("child_id", "iro_id")
-            }
-            counts["escalations"] = build_demo_escalations(
-                rng=random.Random(options["seed"] + 11),
-                today=today,
-                children=looked_after,
-                iros_by_child=iro_of,
-                created_by=manager,
-            )
-        summary.seconds = time.perf_counter() - started
+        summary = build_authority(
+            children=children,
+            seed=options["seed"],
+            today=today,
+            history_years=options["history_years"],
+            jobs=options["jobs"],
+            progress=self._progress if len(district_sizes(children)) > 1 else None,
+        )
+        seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {AUTHORITY} in {summary.seconds:.1f} s (seed {options['seed']}, "
-                f"today {today:%d/%m/%Y})"
+                f"Loaded {AUTHORITY} in {seconds:.1f} s (seed {options['seed']}, "
+                f"today {today:%d/%m/%Y}, {summary.districts} "
+                f"district{'s' if summary.districts > 1 else ''})"
             )
         )
         self.stdout.write(
             f"  Children looked after: {summary.looked_after} "
-            f"({summary.unallocated} waiting for an IRO); ceased in the last 4 years: "
-            f"{summary.ceased}\n"
+            f"({summary.unallocated} waiting for an IRO); ceased in the last "
+            f"{options['history_years']} years: {summary.ceased}\n"
             f"  IROs: {summary.iros}, {summary.fte} FTE, "
             f"{summary.caseload_per_fte:.0f} children per FTE"
         )
         self.stdout.write(
-            "  " + ", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in counts.items())
+            "  " + ", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in summary.counts.items())
         )
         self._print_logins()
+
+    def _progress(self, done: AuthoritySummary, districts: int) -> None:
+        self.stdout.write(f"  {done.districts}/{districts} districts: {done.looked_after} children")
 
     def _print_logins(self) -> None:
         self.stdout.write("\nDemo logins:")

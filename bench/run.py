@@ -1,0 +1,145 @@
+"""`make bench`: build authorities of each size once, then time every page on each.
+
+    .venv/bin/python bench/run.py [--sizes 626 20000 100000] [--repeat 30] [--rebuild]
+
+Each size is its own PostgreSQL database, iro_bench_<size>, built by `seed_demo` with ten
+years of history (2 worker processes) and kept between runs: it is rebuilt only when the
+code that generates it or the migrations change (a fingerprint of those files is kept as the
+database's comment) or with --rebuild. After building, `check_integrity` proves the data
+keeps the record integrity rules. Then bench/pages.py times each page on each database and
+one table is printed: median and 95th percentile server milliseconds, SQL queries, and the
+multiple of the reference view's time, for each size side by side.
+"""
+
+# A developer's tool: its commands and SQL are built from its own constants and sizes.
+# ruff: noqa: S603, S607, S608
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
+TODAY = "2026-11-30"  # fixed, so every build of a size is the same authority
+SEED_OPTIONS = ("--history-years", "10", "--jobs", "2")
+GENERATOR = [
+    "children/demo.py",
+    "reviews/demo.py",
+    "support/demo.py",
+    "escalations/demo.py",
+    "iro_service/demo.py",
+    "iro_service/scale.py",
+    "core/bulk.py",
+]
+
+
+def fingerprint(size: int) -> str:
+    """What the database at `size` was built from: the generator, the migrations, the size."""
+    digest = hashlib.sha256(f"{size} {TODAY}".encode())
+    files = [ROOT / f for f in GENERATOR] + sorted(ROOT.glob("*/migrations/0*.py"))
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    result = subprocess.run(
+        ["psql", f"{SERVER}/{database}", "-Atqc", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def env_for(database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{SERVER}/{database}",
+        "DJANGO_SETTINGS_MODULE": "iro_service.settings.test",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def ensure(size: int, *, rebuild: bool) -> str:
+    """The database holding the authority of `size`, built if missing or out of date."""
+    database = f"iro_bench_{size}"
+    wanted = fingerprint(size)
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == "1"
+    if exists and not rebuild:
+        comment = psql(
+            f"SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+            f"WHERE datname = '{database}'"
+        )
+        if comment == wanted:
+            print(f"{size:,} children: cached in {database}", file=sys.stderr)
+            return database
+    if exists:
+        psql(f'DROP DATABASE "{database}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{database}"')
+    env = env_for(database)
+    manage = [PYTHON, "manage.py"]
+    subprocess.run([*manage, "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [*manage, "seed_demo", "--children", str(size), "--today", TODAY, *SEED_OPTIONS],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=sys.stderr,
+    )
+    print(f"{size:,} children built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    psql("VACUUM ANALYZE", database)
+    subprocess.run([*manage, "check_integrity"], cwd=ROOT, env=env, check=True, stdout=sys.stderr)
+    psql(f"COMMENT ON DATABASE \"{database}\" IS '{wanted}'")
+    return database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[626, 20_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    runs = []
+    for size in args.sizes:
+        database = ensure(size, rebuild=args.rebuild)
+        output = subprocess.run(
+            [PYTHON, "bench/pages.py", "--repeat", str(args.repeat), "--json"],
+            cwd=ROOT,
+            env=env_for(database),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        runs.append(json.loads(output))
+    print(table(runs, args.repeat))
+
+
+def table(runs: list[dict], repeat: int) -> str:
+    """One row a page; for each size: median ms, p95 ms, queries, multiple of the reference."""
+    sizes = [f"{run['looked_after']:,} children" for run in runs]
+    head = f"{'page':<40}" + "".join(f" | {s:^26}" for s in sizes)
+    sub = f"{'':<40}" + " | median   p95  queries  x ref" * len(runs)
+    lines = [f"{repeat} requests a page, server time in ms (in process)", head, sub]
+    for i, row in enumerate(runs[0]["pages"]):
+        cells = []
+        for run in runs:
+            page = run["pages"][i]
+            cells.append(
+                f" | {page['median']:>6.0f} {page['p95']:>5.0f} {page['queries']:>8} "
+                f"{page['ratio']:>6.1f}"
+            )
+        label = row["page"] if not row["page"].startswith("IRO caseload") else "IRO caseload"
+        lines.append(f"{label:<40}" + "".join(cells))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
