@@ -367,7 +367,8 @@ class PeriodEndForm(forms.Form):
 class IroChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         fte = f"{obj.fte_label} FTE" if obj.fte else "FTE not set"
-        return f"{obj.full_name} ({getattr(obj, 'caseload', 0)} children, {fte})"
+        held = getattr(obj, "caseload", 0)
+        return f"{obj.full_name} ({held} {'child' if held == 1 else 'children'}, {fte})"
 
 
 class AllocationForm(forms.Form):
