@@ -84,6 +84,14 @@ class Action(models.TextChoices):
     IV_REFERRAL_CLOSE = "iv_referral.close", "Closed an Independent Visitor referral"
     # reviews8: RAG follow-ups ended when care ends
     RAG_FOLLOW_UP_END = "rag.follow_up_end", "Ended a RAG follow-up"
+    # The annual report and complaints about the service
+    REPORT_BUILD = "report.build", "Built an edition of the annual report"
+    REPORT_VIEW = "report.view", "Opened an edition of the annual report"
+    REPORT_DOWNLOAD = "report.download", "Downloaded an edition of the annual report"
+    NARRATIVE_SAVE = "narrative.save", "Saved the annual report's narrative"
+    COMPLAINT_CREATE = "complaint.create", "Recorded a complaint about the IRO service"
+    COMPLAINT_UPDATE = "complaint.update", "Changed a complaint about the IRO service"
+    COMPLAINT_LIST = "complaint.list", "Listed complaints about the IRO service"
 
 
 class AuditEvent(models.Model):

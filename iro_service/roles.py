@@ -22,8 +22,18 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "escalations.add_escalation",
         "escalations.change_escalation",
         "escalations.view_all_escalations",
+        "reporting.build_report",
+        "reporting.change_narrative",
+        "reporting.add_complaint",
+        "reporting.change_complaint",
     ),
-    Role.ADMIN: ("iro_service.manage_staff",),
+    Role.ADMIN: (
+        "iro_service.manage_staff",
+        "reporting.build_report",
+        "reporting.change_narrative",
+        "reporting.add_complaint",
+        "reporting.change_complaint",
+    ),
 }
 
 

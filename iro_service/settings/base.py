@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "reviews",
     "support",
     "escalations",
+    "reporting",
 ]
 
 MIDDLEWARE = [
