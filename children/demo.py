@@ -9,7 +9,9 @@ overlapping, codes valid for the collection year of the date they apply from.
 
 Shapes follow the seed's 2020-21 annual report (shared/annual-report.md): 626 children
 looked after, 9 IROs on 7.8 FTE, about 150 children starting and 150 ceasing care a year,
-the Appendix 1 age bands and the placements table. Names and postcodes are made up ("DC"
+the Appendix 1 age bands and the placements table. The last reporting year complete by
+`today` reproduces the seed's 2020-21 figures and the year before its 2019-20 ones
+(`seed_years`): built to 31 March 2021, the demo's annual report is the seed's. Names and postcodes are made up ("DC"
 is not a UK postcode area); only public_id UUIDs differ between two runs of the same seed.
 """
 
@@ -44,6 +46,79 @@ SEED_LOOKED_AFTER = 626  # the seed's figures, which the rates below are scaled 
 CEASED_PER_YEAR = 150
 HISTORY_YEARS = 4
 ALLOCATION_DELAYS = (0, 1, 1, 2, 2, 3, 3, 4, 5)  # working days from entering care
+
+
+@dataclass(frozen=True)
+class SeedYear:
+    """One reporting year of the seed's annual report, for its service of 626 children looked
+    after: the demo's matching year reproduces these figures (shared/annual-report.md)."""
+
+    ceased: int
+    reviews: int
+    late: int
+    parents_view_pct: int
+    parents_one_to_one_pct: int
+    sw_report_pct: int
+    oversight_notes: int
+    rag: tuple[int, int, int] | None = None  # green, amber, red set in the year
+    average_caseload: int | None = None  # children per FTE, the mean over the month ends
+    # % answered yes at the last review in the year of the children looked after at its end
+    monitoring: dict[str, int] = field(default_factory=dict)
+
+
+SEED_YEAR = SeedYear(  # 2020-21
+    ceased=150,
+    reviews=1544,
+    late=12,
+    parents_view_pct=77,
+    parents_one_to_one_pct=52,
+    sw_report_pct=77,
+    oversight_notes=3604,
+    rag=(1244, 278, 25),
+    average_caseload=78,
+    monitoring={
+        "health_assessment": 92,
+        "pep": 98,
+        "post16_pep": 60,
+        "eet": 65,
+        "suitable_accommodation": 94,
+        "leisure": 99,
+        "cultural_needs": 98,
+    },
+)
+# 2019-20, the report's comparison column: 96% of reviews in time; no one-to-one figure given.
+SEED_PREVIOUS_YEAR = SeedYear(
+    ceased=203,
+    reviews=1693,
+    late=68,
+    parents_view_pct=82,
+    parents_one_to_one_pct=52,
+    sw_report_pct=86,
+    oversight_notes=2886,
+)
+
+
+def year_start(day: date) -> date:
+    """1 April of the reporting year (SSDA903 collection year) holding `day`."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def year_end(start: date) -> date:
+    """31 March ending the reporting year that starts on `start`."""
+    return date(start.year + 1, 3, 31)
+
+
+def seed_years(today: date) -> dict[date, SeedYear]:
+    """The reporting years, by their 1 April, that reproduce the seed's report: the last one
+    complete by the end of `today` as its 2020-21 and the one before as its 2019-20."""
+    last = year_start(today + timedelta(days=1)) - relativedelta(years=1)
+    return {last: SEED_YEAR, last - relativedelta(years=1): SEED_PREVIOUS_YEAR}
+
+
+def scaled(count: int, looked_after: int) -> int:
+    """A count of the seed's service for one of `looked_after` children."""
+    return round(count * looked_after / SEED_LOOKED_AFTER)
+
 
 IROS = (
     ("Sarah Whitfield", "1.0"),
@@ -357,7 +432,9 @@ def _plan_staff(rng: random.Random, today: date, district: int = 0) -> list[Staf
         StaffPlan(f"iro{i + 1 if i else ''}{at}@demo.example", name, Role.IRO, iro, Decimal(fte))
         for i, (name, fte) in enumerate(team)
     ]
-    staff[-1].left_on = subtract_working_days(today - timedelta(days=rng.randint(300, 420)), 1)
+    # Left in the weeks before the years reproducing the seed's report, on 7.8 FTE throughout.
+    left = min(seed_years(today)) - timedelta(days=rng.randint(1, 60))
+    staff[-1].left_on = subtract_working_days(left, 1)
     staff += [
         StaffPlan(
             f"manager{i + 1 if i else ''}{at}@demo.example",
@@ -712,43 +789,116 @@ def _plan_looked_after(rng: random.Random, n: int, today: date) -> tuple[list, l
     return children, [[children[i] for i in u] for u in units], [children[i] for i in waiting]
 
 
-def _plan_ceased(rng: random.Random, n: int, today: date, years: int) -> list[ChildPlan]:
-    """Children whose last period of care ended in the last `years` years."""
-    count = round(CEASED_PER_YEAR * years * n / SEED_LOOKED_AFTER)
-    reasons = {row[0]: row for row in CEASED}
-    children = []
-    for _ in range(count):
-        rec, _w, young, old, shortest, longest, uasc_pct, finals = reasons[
-            _pick(rng, {row[0]: row[1] for row in CEASED})
-        ]
-        end = today - timedelta(days=rng.randint(1, years * 365))
-        age = rng.randint(young, old)
-        dob = end - relativedelta(years=18) if age == 18 else _dob(rng, age, end)
-        uasc = rng.random() * 100 < uasc_pct
-        child = _new_child(rng, dob, uasc=uasc)
-        start = max(end - timedelta(days=rng.randint(shortest, longest)), dob)
-        start = min(start, end - timedelta(days=1))
-        ls, place, provider = rng.choice(finals.split("|")).split()
-        if place in MIN_AGE and _age(dob, end) < MIN_AGE[place]:
-            place = "U6"
-        if uasc:
-            ls, child.uasc_from, child.uasc_ceased = "V2", start, end
-        home = "" if uasc else _postcode(rng, rng.random() < 0.8)
-        child.periods.append(
-            _period(
-                rng,
-                start=start,
-                end=end,
-                rec=rec,
-                final=(ls, place, provider),
-                dob=dob,
-                home=home,
-                cin="N8" if uasc else _pick(rng, CIN),
-                today=today,
-            )
-        )
-        children.append(child)
+def _plan_ceased(
+    rng: random.Random, n: int, today: date, years: int, looked_after: list[ChildPlan]
+) -> list[ChildPlan]:
+    """Children whose last period of care ended in the last `years` years: the seed's 150 a
+    year (scaled), spread over each year, and in the years reproducing the seed's report its
+    exact number of children, counting those `looked_after` now whose earlier period ended then."""
+    earlier = [p.end for c in looked_after for p in c.periods[:-1] if p.end]
+    first, last = today - timedelta(days=years * 365), today - timedelta(days=1)
+    targets = seed_years(today)
+    children: list[ChildPlan] = []
+    # Latest year first: a year's month ends count the children leaving in the years after it.
+    start = year_start(last)
+    while year_end(start) >= first:
+        low, high = max(start, first), min(year_end(start), last)
+        span = (high - low).days + 1
+        seed = targets.get(start) if low == start else None
+        if seed is None:
+            count = round(CEASED_PER_YEAR * n / SEED_LOOKED_AFTER * span / 365)
+            children += _leavers(rng, low, span, count, 1.0, today)
+        else:
+            count = scaled(seed.ceased, n) - sum(start <= day <= high for day in earlier)
+            others = looked_after + children
+            children += _leavers_to_caseload(rng, seed, n, start, count, others, today)
+        start = date(start.year - 1, 4, 1)
     return children
+
+
+def _leavers(
+    rng: random.Random, low: date, span: int, count: int, lean: float, today: date
+) -> list[ChildPlan]:
+    """`count` children leaving care in the `span` days from `low`, the kth on the day
+    ((k + u) / count) ** lean of the way: evenly spread at 1, later below it, earlier above."""
+    return [
+        _leaver(rng, low + timedelta(days=int(((k + rng.random()) / count) ** lean * span)), today)
+        for k in range(count)
+    ]
+
+
+def _leavers_to_caseload(
+    rng: random.Random,
+    seed: SeedYear,
+    n: int,
+    start: date,
+    count: int,
+    others: list[ChildPlan],
+    today: date,
+) -> list[ChildPlan]:
+    """The leavers of a year reproducing the seed's report, spread so that they and the
+    `others` planned looked after at its month ends average its caseload per FTE (the team's
+    7.8 FTE all year)."""
+    span = (year_end(start) - start).days + 1
+    if not seed.average_caseload or count <= 0:
+        return _leavers(rng, start, span, count, 1.0, today)
+    month_ends = [start + relativedelta(months=m + 1, days=-1) for m in range(12)]
+
+    def in_care(children: list[ChildPlan]) -> int:
+        return sum(
+            1
+            for day in month_ends
+            for c in children
+            for p in c.periods
+            if p.start <= day and (p.end is None or p.end > day)
+        )
+
+    fte = float(sum(Decimal(f) for _name, f in IROS))
+    wanted = seed.average_caseload * fte * 12 * n / SEED_LOOKED_AFTER - in_care(others)
+    state = rng.getstate()
+    earliest, latest = 4.0, 0.25  # the leans tried: leaving early in the year to late in it
+    for _ in range(10):  # halving the range in log: the same draws each time, leaning more or less
+        lean = (earliest * latest) ** 0.5
+        rng.setstate(state)
+        if in_care(_leavers(rng, start, span, count, lean, today)) > wanted:
+            latest = lean
+        else:
+            earliest = lean
+    rng.setstate(state)
+    return _leavers(rng, start, span, count, (earliest * latest) ** 0.5, today)
+
+
+def _leaver(rng: random.Random, end: date, today: date) -> ChildPlan:
+    """A child whose last period of care ended on `end`, for one of the seed's reasons."""
+    rec, _w, young, old, shortest, longest, uasc_pct, finals = rng.choices(
+        CEASED, [row[1] for row in CEASED]
+    )[0]
+    age = rng.randint(young, old)
+    dob = end - relativedelta(years=18) if age == 18 else _dob(rng, age, end)
+    uasc = rng.random() * 100 < uasc_pct
+    child = _new_child(rng, dob, uasc=uasc)
+    start = max(end - timedelta(days=rng.randint(shortest, longest)), dob)
+    start = min(start, end - timedelta(days=1))
+    ls, place, provider = rng.choice(finals.split("|")).split()
+    if place in MIN_AGE and _age(dob, end) < MIN_AGE[place]:
+        place = "U6"
+    if uasc:
+        ls, child.uasc_from, child.uasc_ceased = "V2", start, end
+    home = "" if uasc else _postcode(rng, rng.random() < 0.8)
+    child.periods.append(
+        _period(
+            rng,
+            start=start,
+            end=end,
+            rec=rec,
+            final=(ls, place, provider),
+            dob=dob,
+            home=home,
+            cin="N8" if uasc else _pick(rng, CIN),
+            today=today,
+        )
+    )
+    return child
 
 
 def _period_allocations(
@@ -789,15 +939,17 @@ def _plan_allocations(
     active = [i for i, s in enumerate(staff) if s.role == Role.IRO and s.left_on is None]
     load = dict.fromkeys(active, 0)
     waiting_ids = {id(child) for child in waiting}
-    for unit in units:
+    # Sibling groups first: the children on their own then even the caseloads out.
+    for unit in sorted(units, key=len, reverse=True):
         for child in unit:
             for period in child.periods[:-1]:
                 child.allocations += _period_allocations(rng, staff, period)
         if id(unit[0]) in waiting_ids:
             continue
+        # The least loaded per FTE once given the unit; the jitter only settles near-ties.
         iro = min(
             active,
-            key=lambda i: (load[i] + len(unit)) / float(staff[i].fte) * rng.uniform(0.95, 1.05),
+            key=lambda i: (load[i] + len(unit)) / float(staff[i].fte) * rng.uniform(0.98, 1.02),
         )
         load[iro] += len(unit)
         shared = _period_allocations(rng, staff, unit[0].current_period, iro)
@@ -825,7 +977,7 @@ def plan_demo(
     rng = random.Random(seed)
     staff = _plan_staff(rng, today, district)
     looked_after, units, waiting = _plan_looked_after(rng, children, today)
-    ceased = _plan_ceased(rng, children, today, history_years)
+    ceased = _plan_ceased(rng, children, today, history_years, looked_after)
     rng.shuffle(units)
     _plan_allocations(rng, staff, units, waiting, ceased, today)
     everyone = sorted(looked_after + ceased, key=lambda c: c.periods[0].start)

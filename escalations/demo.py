@@ -1,10 +1,12 @@
-"""Demo escalations for the seed command: about 11 formal escalations a year, 2 areas each."""
+"""Demo escalations for the seed command: the seed's 11 formal escalations a year, 2 areas each,
+all resolved by the team manager or the service manager."""
 
 import random
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from children.demo import year_end, year_start
 from children.models import PeriodOfCare
 from core import bulk
 from escalations import rules
@@ -24,8 +26,8 @@ PER_YEAR = 11
 AREAS_EACH = 2
 YEARS = 4
 INFORMAL_LEAD_DAYS = 14
-# Most are resolved by the team manager or the service manager.
-RESOLVED_AT = [Stage.STAGE_1] * 6 + [Stage.STAGE_2] * 4 + [Stage.STAGE_3]
+# As the seed's: resolved by the team manager or the service manager, none higher.
+RESOLVED_AT = [Stage.STAGE_1] * 7 + [Stage.STAGE_2] * 4
 RESPONDERS = {
     Stage.INFORMAL: "Social worker",
     Stage.STAGE_1: "Team manager",
@@ -69,10 +71,6 @@ CONCERNS = {
     Area.LEGAL_PLANNING: ("Legal planning meeting not convened.", "Convene the LPM."),
     Area.OTHER: ("Life story work not started.", "Allocate life story work."),
 }
-
-
-def _year_start(day: date) -> date:
-    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
 
 
 def _in_care_since(children: list, *, today: date) -> dict[int, date]:
@@ -245,9 +243,9 @@ def build_demo_escalations(
     iros_by_child: dict | Callable[[Any], Any],
     created_by: Any,
 ) -> int:
-    """Escalations over the last four reporting years, most resolved at stage 1 or 2.
+    """Escalations over the last four reporting years, resolved at stage 1 or 2.
 
-    About 11 formal escalations a year across 11 children with 2 areas each, one informal
+    11 formal escalations a year across 11 children with 2 areas each, one informal
     escalation resolved informally, and two open now (one with its response overdue).
     Returns the number of escalations created.
     """
@@ -263,7 +261,7 @@ def build_demo_escalations(
 
     # Leave room for the longest closed path (about 20 working days) before today.
     latest_closed_start = subtract_working_days(today, 30)
-    first_year = _year_start(today).replace(year=_year_start(today).year - (YEARS - 1))
+    first_year = year_start(today).replace(year=year_start(today).year - (YEARS - 1))
     for offset in range(YEARS):
         start = first_year.replace(year=first_year.year + offset)
         end = min(start.replace(year=start.year + 1) - timedelta(days=1), latest_closed_start)
@@ -296,20 +294,23 @@ def build_demo_escalations(
         )
     recent_pool = in_care_by(subtract_working_days(today, 16))
     recent, late = rng.sample(recent_pool, 2) if len(recent_pool) > 1 else recent_pool * 2
-    # Open at stage 1, raised 2 working days ago: the response is not yet due.
+    # On the last day of a reporting year every formal escalation of it is resolved, as the
+    # seed's were: the two open then are still informal, in no year's figures yet.
+    year_over = today == year_end(year_start(today))
+    # Open, raised 2 working days ago: the response is not yet due.
     builder.add(
         child=recent,
         iro=iro_for(recent),
         raised_on=subtract_working_days(today, 2),
-        path=(Stage.STAGE_1,),
+        path=(Stage.INFORMAL,) if year_over else (Stage.STAGE_1,),
         close=False,
     )
-    # Open at stage 2 with no response after more than 5 working days: overdue.
+    # Open at stage 2 (or informal) with no response after more than 5 working days: overdue.
     builder.add(
         child=late,
         iro=iro_for(late),
         raised_on=subtract_working_days(today, 16),
-        path=(Stage.STAGE_1, Stage.STAGE_2),
+        path=(Stage.INFORMAL,) if year_over else (Stage.STAGE_1, Stage.STAGE_2),
         close=False,
     )
     return builder.save()

@@ -1,6 +1,7 @@
 """Demo in-contact plans, contacts, advocacy referrals and Independent Visitors for the seed
-command, over the children already loaded: about 86 advocacy referrals a year, 40 volunteers
-with 29 matches open and 8 children waiting. Deterministic for a seed and a `today`.
+command, over the children already loaded: the seed's 86 advocacy referrals and 9 volunteers
+approved a year, 40 volunteers with 29 matches open and 8 children waiting. Deterministic for
+a seed and a `today`.
 """
 
 import random
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
+from children.demo import year_end, year_start
 from children.models import Allocation, Child, PeriodOfCare
 from core import bulk
 from iro_service.models import User
@@ -21,6 +23,9 @@ from support.models import (
     IvReferral,
 )
 
+YEARS = 4  # of referrals before this one
+ADVOCACY_PER_YEAR = 86
+IVS_PER_YEAR = 9
 VOLUNTEER_NAMES = [
     "Alison Hart",
     "Ben Carter",
@@ -128,16 +133,17 @@ def build_demo_support(
             day += timedelta(weeks=plan.every_weeks, days=rng.randint(-5, 5))
     bulk.insert(ContactLog, contacts)
 
-    # Advocacy: about 86 referrals a year, to children in care at the time.
+    # Advocacy: the seed's 86 referrals a year, to children in care at the time.
     periods = list(
         PeriodOfCare.objects.filter(child__in=scope).values_list(
             "child_id", "start_date", "end_date"
         )
     )
-    for year_start in (date(today.year - k, 4, 1) for k in range(4, -1, -1)):
-        for _ in range(86):
-            day = year_start + timedelta(days=rng.randint(0, 364))
-            if day >= today:
+    this_year = year_start(today)
+    for start in (this_year.replace(year=this_year.year - k) for k in range(YEARS, -1, -1)):
+        for _ in range(ADVOCACY_PER_YEAR):
+            day = start + timedelta(days=rng.randint(0, (year_end(start) - start).days))
+            if day > today:
                 continue
             in_care = [c for c, s, e in periods if s <= day and (e is None or e >= day)]
             if not in_care:
@@ -169,9 +175,12 @@ def build_demo_support(
             )
     bulk.insert(AdvocacyReferral, referrals)
 
-    # Independent Visitors: about 9 approved a year, 29 matches open at the end.
+    # Independent Visitors: the seed's 9 approved a year, 29 matches open at the end.
     for n, name in enumerate(VOLUNTEER_NAMES):
-        approved = today - timedelta(days=40 * n + rng.randint(0, 30))
+        start = this_year.replace(year=this_year.year - n // IVS_PER_YEAR)
+        last = min(year_end(start), today)
+        day = start + timedelta(days=rng.randint(0, (last - start).days))
+        approved = min(_working_day_on_or_after(day), last)
         volunteers.append(
             IndependentVisitor(
                 full_name=name,
