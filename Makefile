@@ -37,7 +37,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/djlint templates --lint
-	.venv/bin/mypy core audit iro_service children reviews support escalations
+	.venv/bin/mypy core audit iro_service children reviews support escalations reporting
 	DJANGO_SETTINGS_MODULE=iro_service.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: setup

@@ -8,7 +8,8 @@ code that generates it or the migrations change (a fingerprint of those files is
 database's comment) or with --rebuild. After building, `check_integrity` proves the data
 keeps the record integrity rules. Then bench/pages.py times each page on each database and
 one table is printed: median and 95th percentile server milliseconds, SQL queries, and the
-multiple of the reference view's time, for each size side by side.
+multiple of the reference view's time, for each size side by side; and bench/report.py
+times the annual report's build beside one bare aggregate pass over the same rows.
 """
 
 # A developer's tool: its commands and SQL are built from its own constants and sizes.
@@ -107,7 +108,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    runs = []
+    runs, reports = [], []
     for size in args.sizes:
         database = ensure(size, rebuild=args.rebuild)
         output = subprocess.run(
@@ -119,7 +120,18 @@ def main() -> None:
             check=True,
         ).stdout
         runs.append(json.loads(output))
+        report = subprocess.run(
+            [PYTHON, "bench/report.py", "--json"],
+            cwd=ROOT,
+            env=env_for(database),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        reports.append(json.loads(report))
     print(table(runs, args.repeat))
+    print()
+    print(report_table(reports))
 
 
 def table(runs: list[dict], repeat: int) -> str:
@@ -138,6 +150,24 @@ def table(runs: list[dict], repeat: int) -> str:
             )
         label = row["page"] if not row["page"].startswith("IRO caseload") else "IRO caseload"
         lines.append(f"{label:<40}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def report_table(reports: list[dict]) -> str:
+    """The annual report's build at each size beside one bare aggregate pass over its rows."""
+    lines = [
+        "Annual report (bench/report.py): figures of the year and the year before, the whole "
+        "edition, and the floor",
+        f"{'children':>10} {'year':>8} {'figures s':>10} {'queries':>8} {'peak MB':>8} "
+        f"{'edition s':>10} {'floor s':>8} {'rows read':>11} {'x floor':>8}",
+    ]
+    for r in reports:
+        lines.append(
+            f"{r['children']:>10,} {r['year']:>8} {r['figures_median_s']:>10.2f} "
+            f"{r['figures_queries']:>8} {r['figures_peak_python_mb']:>8.1f} "
+            f"{r['edition_build_s']:>10.1f} {r['floor_s']:>8.2f} {r['floor_rows']:>11,} "
+            f"{r['ratio_to_floor']:>8}"
+        )
     return "\n".join(lines)
 
 

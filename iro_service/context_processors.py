@@ -33,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
         "children.view_all_children"
     ):
         items.append(("Independent Visitors", reverse("support:iv_list")))
+    if user.has_perm("reporting.build_report"):
+        items.append(("Annual report", reverse("reporting:home")))
     if user.has_perm("iro_service.manage_staff"):
         items.append(("Staff", reverse("staff:list")))
     path = request.path

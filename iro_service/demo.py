@@ -24,6 +24,7 @@ from children.models import Allocation, Child
 from escalations.demo import build_demo_escalations
 from iro_service import scale
 from iro_service.models import Role, User
+from reporting.demo import build_demo_report_records
 from reviews.demo import build_demo_reviews
 from support.demo import build_demo_support
 
@@ -164,6 +165,11 @@ def build_authority(
         scale.build_copies(before=before, templates=templates, rounds=copies, seed=seed)
     for _ in range(copies + 1):
         total.add(rest)
+    manager = User.objects.with_role(Role.MANAGER).order_by("pk").first()
+    if manager is not None:
+        total.counts["complaints"] = build_demo_report_records(
+            today=today, history_years=history_years, created_by=manager
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # plans for the data just loaded, autovacuum or not

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("support.urls")),
     path("", include("escalations.urls")),
+    path("", include("reporting.urls")),
 ]

@@ -43,6 +43,7 @@ class Chart:
     labels: list[str]
     series: list[tuple[str, list[float]]]
     horizontal: bool = False
+    stacked: bool = False  # series add up: the bars stand on one another
 
 
 @dataclass
@@ -111,12 +112,17 @@ def cell_text(value: Any, unit: str = COUNT, *, is_change: bool = False) -> str:
     return f"{sign}{value:,}"
 
 
-def _get(figures: dict | None, path: str) -> Number:
+def _node(figures: dict | None, path: str) -> Any:
     node: Any = figures
     for part in path.split("."):
         if not isinstance(node, dict):
             return None
         node = node.get(part)
+    return node
+
+
+def _get(figures: dict | None, path: str) -> Number:
+    node = _node(figures, path)
     return node if isinstance(node, (int, float)) or node is None else None
 
 
@@ -138,8 +144,17 @@ class _Builder:
         self, key: str, title: str, path: str, labels: dict[str, str], unit: str = COUNT
     ) -> Table:
         """A {code: count} figure as rows in `labels` order, beside last year's."""
-        rows = [(label, f"{path}.{code}", unit) for code, label in labels.items()]
-        return self.comparison(key, title, rows)
+        table = self.comparison(
+            key, title, [(label, f"{path}.{code}", unit) for code, label in labels.items()]
+        )
+        # A code missing from a year's breakdown had none that year: 0, not "not known".
+        for column, figures in ((1, self.now), (2, self.before)):
+            if isinstance(_node(figures, path), dict):
+                for row in table.rows:
+                    row[column] = 0 if row[column] is None else row[column]
+        for row in table.rows:
+            row[3] = change(row[1], row[2])
+        return table
 
     @property
     def year(self) -> str:
@@ -155,13 +170,33 @@ class _Builder:
 
 
 def _chart(table: Table, title: str, alt: str, *, horizontal: bool = False) -> Chart:
-    """This year's and last year's values of a comparison table as a grouped bar chart."""
-    labels = [str(row[0]) for row in table.rows]
+    """This year's and last year's counts in a comparison table as a grouped bar chart (its
+    percentages, in another unit, stay in the table)."""
+    rows = [row for n, row in enumerate(table.rows) if not table.units or table.units[n] == COUNT]
+    labels = [str(row[0]) for row in rows]
     series = [
-        (table.columns[1], [float(row[1] or 0) for row in table.rows]),
-        (table.columns[2], [float(row[2] or 0) for row in table.rows]),
+        (table.columns[1], [float(row[1] or 0) for row in rows]),
+        (table.columns[2], [float(row[2] or 0) for row in rows]),
     ]
     return Chart(table.key, title, alt, labels, series, horizontal=horizontal)
+
+
+def _fte(value: Number) -> str:
+    return "with no FTE recorded" if value is None else f"{value:.1f}"
+
+
+def _held(v: Any) -> str:
+    held = v("reviews.held")
+    if not held:
+        return "No reviews were held in the year."
+    text = f"The service chaired {_n(held)} reviews"
+    if v("reviews.in_timescale_pct") is not None:
+        text += (
+            f", {_n(v('reviews.in_timescale_pct'), PCT)} of them within the timescales of "
+            "regulation 33"
+        )
+    late = v("reviews.late")
+    return f"{text}. {_n(late) if late else 'None'} {'was' if late == 1 else 'were'} held late."
 
 
 def _n(value: Number, unit: str = COUNT) -> str:
@@ -203,7 +238,7 @@ def build(figures: dict, narrative: dict) -> Document:
             "service",
             "Profile of the IRO service",
             paragraphs=[
-                f"On 31 March {v('service.iros')} IROs held a caseload, {_n(v('service.fte'), RATIO)} "
+                f"On 31 March {v('service.iros')} IROs held a caseload, {_fte(v('service.fte'))} "
                 f"full-time equivalent posts. The average caseload over the year was "
                 f"{_n(v('service.average_caseload_per_fte'), RATIO)} children per FTE, and "
                 f"{_n(v('service.caseload_per_fte'), RATIO)} on 31 March: "
@@ -236,11 +271,7 @@ def build(figures: dict, narrative: dict) -> Document:
         Section(
             "reviews",
             "Reviews and their timeliness",
-            paragraphs=[
-                f"The service chaired {_n(v('reviews.held'))} reviews, "
-                f"{_n(v('reviews.in_timescale_pct'), PCT)} of them within the timescales of "
-                f"regulation 33. {_n(v('reviews.late'))} were held late.",
-            ],
+            paragraphs=[_held(v)],
             tables=[held, late],
             charts=[
                 _chart(
@@ -481,12 +512,29 @@ def build(figures: dict, narrative: dict) -> Document:
     sections.append(Section("next_steps", "Next steps", narrative=narrative.get("next_steps", "")))
 
     sections.extend(_appendix(b))
+    for section in sections:
+        # A chart of nothing but zeros says nothing its table does not.
+        section.charts = [
+            chart
+            for chart in section.charts
+            if any(v for _, values in chart.series for v in values)
+        ]
+    # A narrative section not written (yet) is left out rather than printed empty.
+    priorities = [dict(row) for row in narrative.get("priorities", [])]
+    sections = [
+        s
+        for s in sections
+        if s.narrative.strip()
+        or s.paragraphs
+        or s.tables
+        or (s.key == "next_steps" and priorities)  # the action plan follows next steps
+    ]
     return Document(
         title=f"Independent Reviewing Officer service annual report {b.year}",
         year=b.year,
         previous_year=b.previous_year,
         sections=sections,
-        priorities=[dict(row) for row in narrative.get("priorities", [])],
+        priorities=priorities,
     )
 
 
@@ -525,7 +573,8 @@ def _appendix(b: _Builder) -> list[Section]:
         ["Ethnic group", "All", "Not UASC", "UASC", f"All {b.previous_year}"],
         [],
         total_row=True,
-        count_columns=[1],
+        # Not UASC and UASC add up to All: the parts, then their total, last.
+        count_columns=[2, 3, 1],
     )
     before_eth = {
         row["group"]: row["all"]
@@ -628,6 +677,7 @@ def _appendix(b: _Builder) -> list[Section]:
             ("Other", [float(r[3]) for r in placements.rows[:-1]]),
         ],
         horizontal=True,
+        stacked=True,
     )
     return [
         Section(

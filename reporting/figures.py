@@ -90,8 +90,9 @@ def service(year: ReportingYear) -> Section:
     overlapping = Allocation.objects.filter(LIVE, start_date__lte=year.end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=year.start)
     )
-    per_iro = list(
-        overlapping.values("iro", "iro__fte").annotate(
+    per_iro: list[dict[str, Any]] = [
+        dict(row)
+        for row in overlapping.values("iro", "iro__fte").annotate(
             **{
                 f"m{n}": Count(
                     "child",
@@ -101,7 +102,7 @@ def service(year: ReportingYear) -> Section:
                 for n, day in enumerate(months)
             }
         )
-    )
+    ]
     last = f"m{len(months) - 1}"
     holding = [row for row in per_iro if row[last]]
     fte = _fte(holding)
@@ -222,10 +223,10 @@ def placements_at_end(year: ReportingYear) -> Section:
         # "other" (neither own provision nor private): every child at end is counted once.
         name = group_of.get(cell["placement_type"], "Other placements")
         table[name][column_of.get(cell["placement_provider"], "other")] += cell["n"]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"type": name, **counts, "total": sum(counts.values())} for name, counts in table.items()
     ]
-    total = {col: sum(row[col] for row in rows) for col in columns}
+    total = {col: sum(int(row[col]) for row in rows) for col in columns}
     return {"rows": rows, "total": {**total, "total": sum(total.values())}}
 
 

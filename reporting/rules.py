@@ -54,8 +54,9 @@ class ReportingYear:
 
     @classmethod
     def last_complete(cls, today: date) -> "ReportingYear":
-        """The latest year whose 31 March has passed (today's, once 31 March is over)."""
-        return cls.holding(today).previous
+        """The latest year whose 31 March has come: on 31 March, the year ending that day."""
+        holding = cls.holding(today)
+        return holding if today == holding.end else holding.previous
 
     @property
     def label(self) -> str:

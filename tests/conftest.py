@@ -61,6 +61,27 @@ def ians_child(ian: User) -> Child:
     return factories.looked_after_child(iro=ian, first_name="Bob", last_name="Foreign")
 
 
+@pytest.fixture
+def start_celery_worker() -> Iterator:
+    """Start a real Celery worker on Redis in this process when the test calls it; stopped at
+    the test's end. Tests that use it need committed data: django_db(transaction=True)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from iro_service.celery import app
+
+    app.conf.task_always_eager = False
+    running: list = []
+
+    def start() -> None:
+        context = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30)
+        context.__enter__()
+        running.append(context)
+
+    yield start
+    for context in running:
+        context.__exit__(None, None, None)
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:

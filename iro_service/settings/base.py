@@ -137,9 +137,15 @@ ESCALATION_STAGE_WORKING_DAYS = env.dict(
 )
 ESCALATIONS_PAGE_SIZE = 50
 
+# The largest count of children a publishable annual report shows as "c": the DfE suppresses
+# 1 to 5 in its children looked after and children in need statistics (ADR 0014).
+REPORT_SUPPRESSION_THRESHOLD = env.int("REPORT_SUPPRESSION_THRESHOLD", default=5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every step of every PDF at INFO; its warnings still show.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

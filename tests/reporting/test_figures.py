@@ -619,3 +619,17 @@ def test_the_figures_take_the_same_number_of_queries_whatever_the_size():
         review(child, date(2019, 6, 3))
 
     assert _queries() == small
+
+
+def test_reporting_years_by_label_and_the_last_complete_one():
+    assert ReportingYear.from_label("2020-21") == ReportingYear(2020)
+    assert (YEAR.start, YEAR.end) == (date(2020, 4, 1), date(2021, 3, 31))
+    assert ReportingYear.from_label("1999-00").end == date(2000, 3, 31)
+    for wrong in ("2020-22", "2020", "20-21", "2020/21"):
+        with pytest.raises(ValueError, match="like 2020-21"):
+            ReportingYear.from_label(wrong)
+    assert ReportingYear.last_complete(date(2021, 3, 30)) == ReportingYear(2019)
+    assert ReportingYear.last_complete(date(2021, 3, 31)) == ReportingYear(2020)
+    assert ReportingYear.last_complete(date(2021, 4, 1)) == ReportingYear(2020)
+    assert YEAR.month_ends[10:] == [date(2021, 2, 28), date(2021, 3, 31)]
+    assert ReportingYear(2023).month_ends[10] == date(2024, 2, 29)
