@@ -16,7 +16,8 @@ def render(doc: Document, chart_svgs: dict[str, str]) -> bytes:
         key: mark_safe(markup)  # noqa: S308
         for key, markup in chart_svgs.items()
     }
-    html = render_to_string(TEMPLATE, {"doc": doc, "chart_svgs": svgs})
+    # The cover carries the colophon, so the last page is not left holding it alone.
+    html = render_to_string(TEMPLATE, {"doc": doc, "chart_svgs": svgs, "colophon_on_cover": True})
     # PDF/UA-1 tags the structure (headings, tables, figures) for screen readers and needs
     # the title and language the template gives it.
     pdf = HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")

@@ -57,6 +57,30 @@ def test_a_manager_builds_the_report_and_downloads_the_pdf(
     page.screenshot(path=str(SHOTS / "report-for-children.png"), full_page=True)
 
 
+def test_the_narrative_and_complaint_forms_by_keyboard_and_with_errors(
+    page: Page, live_server, mona
+) -> None:
+    sign_in(page, live_server, mona.email)
+    page.goto(f"{live_server.url}/report/")
+    page.get_by_role("link", name="Write the narrative for 2030-31").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Narrative for 2030-31")
+    assert violations(page) == []
+    page.get_by_label("Introduction").fill("A year of <b>steady</b> work.")
+    page.get_by_role("group", name="Priority 1").get_by_label("Priority area").fill("Participation")
+    page.get_by_role("button", name="Save the narrative").press("Enter")
+    expect(page.get_by_text("Narrative for 2030-31 saved")).to_be_visible()
+
+    page.get_by_role("link", name="Complaints about the IRO service").click()
+    assert violations(page) == []
+    page.get_by_role("link", name="Record a complaint").click()
+    page.get_by_role("button", name="Save the complaint").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select who complained")
+    expect(summary).to_be_focused()
+    assert violations(page) == []
+    page.screenshot(path=str(SHOTS / "complaint-errors.png"), full_page=True)
+
+
 def test_an_iro_cannot_reach_the_report(page: Page, live_server, ivy) -> None:
     sign_in(page, live_server, ivy.email)
     expect(page.get_by_role("link", name="Annual report")).to_have_count(0)

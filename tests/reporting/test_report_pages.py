@@ -127,6 +127,37 @@ def test_every_download_is_the_right_file_and_audited(
     assert sorted(d.detail["format"] for d in downloads) == ["csv", "docx", "json", "pdf", "xlsx"]
 
 
+def _text_of(fmt: str, content: bytes) -> str:
+    """Everything a file says, as text: PDF pages, and every member of a zip (Word, Excel, CSV)."""
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    if fmt == "json":
+        return content.decode()
+    with zipfile.ZipFile(io.BytesIO(content)) as bundle:
+        return " ".join(bundle.read(name).decode("utf-8", "replace") for name in bundle.namelist())
+
+
+@pytest.mark.real_files
+def test_no_file_of_an_edition_names_or_identifies_a_child(
+    mona, service, django_capture_on_commit_callbacks
+):
+    child = child_in_care(
+        iro=service, start=date(2022, 6, 6), first_name="Zebedee", last_name="Quartermaine"
+    )
+    client = client_for(mona)
+    build(client, django_capture_on_commit_callbacks)
+    edition = Edition.objects.get()
+
+    for fmt in ("pdf", "docx", "xlsx", "csv", "json"):
+        content = client.get(reverse("reporting:download", args=[edition.public_id, fmt])).content
+        text = _text_of(fmt, content)
+        assert "Looked after" in text or "looked_after" in text, fmt
+        for identifying in ("Zebedee", "Quartermaine", child.child_ref, str(child.public_id)):
+            assert identifying not in text, (fmt, identifying)
+
+
 def test_an_admin_builds_and_downloads_too(ada, service, django_capture_on_commit_callbacks):
     client = client_for(ada)
     build(client, django_capture_on_commit_callbacks)
