@@ -93,12 +93,14 @@ def build(figures: dict, *, threshold: int | None = None) -> list[Card]:
         cards.append(Card(key, icon, number, text))
 
     if (n := count("children.looked_after_at_end")) is not None:
+        # Only true when no child was waiting for an IRO on 31 March.
+        every_one = count("service.children_allocated_at_end") == n
         add(
             "children",
             "children",
             _count(n, limit),
             f"{_count(n, limit)} children and young people were in care at the end of the "
-            "year. Each of them had an IRO.",
+            f"year.{' Each of them had an IRO.' if every_one else ' Every child in care gets an IRO.'}",
         )
     if (n := count("reviews.held")) is not None:
         add(

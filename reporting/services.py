@@ -180,7 +180,7 @@ def edition_build(*, edition_id: int) -> Edition | None:
         svgs = draw_charts(doc)
         files: dict[str, bytes] = {"charts": json.dumps(svgs).encode()}
         for fmt, (label, percent) in WRITING.items():
-            step = label.lower()
+            step = label[0].lower() + label[1:]  # "writing the PDF", mid-sentence
             _progress(edition_id, percent, label)
             files[fmt] = render(fmt, doc, svgs)
     except SoftTimeLimitExceeded:

@@ -488,7 +488,9 @@ def build_demo_reviews(
                         datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14]), 0))
                     ),
                     rearranged_reason=held.brought_forward,
-                    pre_meeting_done_on=rules.pre_meeting_oversight_due(day)
+                    # Never before the child came into care: a baby reviewed in their first
+                    # days has their oversight from the day care began.
+                    pre_meeting_done_on=max(rules.pre_meeting_oversight_due(day), period.start)
                     if rng.random() < 0.9
                     else None,
                     chair="young_person" if age >= 14 and rng.random() < 0.04 else "iro",

@@ -209,6 +209,29 @@ def test_a_failed_build_says_why_and_the_page_offers_another(
     )
 
 
+def test_a_build_past_its_time_limit_is_stopped_and_says_where(
+    mona, service, monkeypatch, django_capture_on_commit_callbacks
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from reporting import services
+
+    def slow(fmt, doc, svgs):
+        if fmt == "docx":
+            raise SoftTimeLimitExceeded
+        return b"x"
+
+    monkeypatch.setattr(services, "render", slow)
+    build(client_for(mona), django_capture_on_commit_callbacks)
+
+    edition = Edition.objects.get()
+    assert edition.status == EditionStatus.FAILED
+    assert edition.failure == (
+        "The build took too long while writing the Word document and was stopped."
+    )
+    assert not edition.files.exists()
+
+
 def test_the_status_the_page_polls_and_a_build_that_stopped_reads_as_failed(mona):
     edition = Edition.objects.create(
         year=YEAR,
