@@ -18,6 +18,7 @@ from reporting.models import (
 )
 from reporting.rules import ReportingYear
 from reporting.services import PRIORITY_FIELDS
+from reporting.suppression import threshold_setting
 
 YEARS_OFFERED = 10
 PRIORITY_LABELS = {
@@ -56,14 +57,16 @@ class BuildForm(forms.Form):
     publishable = forms.BooleanField(
         label="For publishing: show small numbers as c",
         required=False,
-        help_text="Counts of 1 to 5 children are hidden, and so is any count that would let one "
-        "be worked out from a total.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices()  # type: ignore[attr-defined]
         self.fields["year"].initial = ReportingYear.last_complete(timezone.localdate()).label
+        self.fields["publishable"].help_text = (
+            f"Counts of 1 to {threshold_setting()} children are hidden, and so is any count that "
+            "would let one be worked out from a total."
+        )
         self.helper = page_helper(
             Field.select("year"),
             Field.checkbox("publishable", small=True),

@@ -20,6 +20,7 @@ from reporting import child_friendly, services
 from reporting.forms import BuildForm, ComplaintForm, NarrativeForm
 from reporting.models import Complaint, Edition, EditionStatus
 from reporting.rules import ReportingYear, build_stalled
+from reporting.suppression import threshold_setting
 
 BUILD = "reporting.build_report"
 NARRATE = "reporting.change_narrative"
@@ -101,7 +102,8 @@ def edition_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResp
                 key: mark_safe(svg)  # noqa: S308
                 for key, svg in services.chart_svgs(edition).items()
             },
-            "formats": FORMAT_LABELS,
+            "formats": formats_of(edition),
+            "threshold": threshold_setting(),
         }
         record(
             user=request.user,
@@ -131,12 +133,20 @@ FORMAT_LABELS = {
 }
 
 
+def formats_of(edition: Edition) -> dict[str, str]:
+    """The files an edition offers: a publishable one has no JSON, which holds exact counts
+    that its documents suppress (ADR 0014)."""
+    if edition.publishable:
+        return {fmt: label for fmt, label in FORMAT_LABELS.items() if fmt != "json"}
+    return FORMAT_LABELS
+
+
 @role_required(BUILD)
 @require_GET
 def edition_download(request: AuthedHttpRequest, public_id: uuid.UUID, fmt: str) -> HttpResponse:
     """One of a ready edition's files, the download audited."""
     edition = _edition(public_id)
-    if fmt not in services.FORMATS or not edition.is_ready:
+    if fmt not in formats_of(edition) or not edition.is_ready:
         raise Http404
     content_type, extension = services.FORMATS[fmt]
     content = services.edition_download(by=request.user, edition=edition, fmt=fmt, request=request)

@@ -422,3 +422,22 @@ def test_the_edition_page_runs_the_same_queries_whatever_the_caseload(
     assert queries() == small
     factories.IroFactory()  # a new IRO changes nothing either
     assert queries() == small
+
+
+def test_a_publishable_edition_offers_no_json_of_exact_counts(
+    mona, service, django_capture_on_commit_callbacks
+):
+    client = client_for(mona)
+    build(client, django_capture_on_commit_callbacks, publishable="on")
+    edition = Edition.objects.get()
+
+    assert edition.publishable
+    page = client.get(reverse("reporting:edition", args=[edition.public_id])).content.decode()
+    assert "JSON for data teams" not in page
+    assert "shown as c" in page
+    json_url = reverse("reporting:download", args=[edition.public_id, "json"])
+    assert client.get(json_url).status_code == 404
+    assert (
+        client.get(reverse("reporting:download", args=[edition.public_id, "pdf"])).status_code
+        == 200
+    )
