@@ -399,8 +399,16 @@ def monitoring(year: ReportingYear) -> Section:
         .order_by("-held_on")
         .values("pk")[:1]
     )
-    last_reviews = Review.objects.filter(LIVE, pk=Subquery(last_held)).filter(
-        _looked_after_child(year.end)
+    # Reviews held in the year first, so the latest-review subquery runs for a year's reviews
+    # rather than for every review ever held.
+    last_reviews = (
+        Review.objects.filter(
+            LIVE,
+            _in_year("held_on", year),
+            status__in=[ReviewStatus.DRAFT, ReviewStatus.FINAL],
+        )
+        .filter(pk=Subquery(last_held))
+        .filter(_looked_after_child(year.end))
     )
     counts = last_reviews.aggregate(
         **{
