@@ -8,6 +8,7 @@ written to be published: a count from 1 to the suppression threshold reads "a fe
 from dataclasses import dataclass
 from typing import Any
 
+from reporting.document import figure_at
 from reporting.suppression import is_small, threshold_setting
 
 
@@ -57,15 +58,6 @@ CONTACT = (
 )
 
 
-def _get(figures: dict, path: str) -> Any:
-    node: Any = figures
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
-
-
 def _count(value: int, threshold: int) -> str:
     """A count as a child reads it: 1,544; "A few" for a small one (it could point to a child)."""
     return "A few" if is_small(value, threshold) else f"{value:,}"
@@ -82,11 +74,11 @@ def build(figures: dict, *, threshold: int | None = None) -> list[Card]:
     cards: list[Card] = []
 
     def count(path: str) -> int | None:
-        value = _get(figures, path)
+        value = figure_at(figures, path)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def pct(path: str) -> float | None:
-        value = _get(figures, path)
+        value = figure_at(figures, path)
         return float(value) if isinstance(value, (int, float)) else None
 
     def add(key: str, icon: str, number: str, text: str) -> None:

@@ -112,7 +112,8 @@ def cell_text(value: Any, unit: str = COUNT, *, is_change: bool = False) -> str:
     return f"{sign}{value:,}"
 
 
-def _node(figures: dict | None, path: str) -> Any:
+def figure_at(figures: dict | None, path: str) -> Any:
+    """The value at a dotted path of a figures object ("reviews.held"); None if absent."""
     node: Any = figures
     for part in path.split("."):
         if not isinstance(node, dict):
@@ -122,7 +123,7 @@ def _node(figures: dict | None, path: str) -> Any:
 
 
 def _get(figures: dict | None, path: str) -> Number:
-    node = _node(figures, path)
+    node = figure_at(figures, path)
     return node if isinstance(node, (int, float)) or node is None else None
 
 
@@ -149,7 +150,7 @@ class _Builder:
         )
         # A code missing from a year's breakdown had none that year: 0, not "not known".
         for column, figures in ((1, self.now), (2, self.before)):
-            if isinstance(_node(figures, path), dict):
+            if isinstance(figure_at(figures, path), dict):
                 for row in table.rows:
                     row[column] = 0 if row[column] is None else row[column]
         for row in table.rows:

@@ -8,14 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import Action, AuditEvent
 from reporting import figures as report_figures
 from reporting.models import Complaint, Edition, EditionFile, EditionStatus, Narrative
 from reporting.rules import ReportingYear
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import FIXED_NOW, client_for
 from tests.reporting.test_figures import child_in_care, review
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +238,7 @@ def test_the_status_the_page_polls_and_a_build_that_stopped_reads_as_failed(mona
         status=EditionStatus.BUILDING,
         progress=60,
         step="Writing the PDF",
-        started_at=timezone.now(),
+        started_at=FIXED_NOW,
     )
     url = reverse("reporting:status", args=[edition.public_id])
     client = client_for(mona)
@@ -255,7 +254,7 @@ def test_the_status_the_page_polls_and_a_build_that_stopped_reads_as_failed(mona
     assert 'value="60"' in page
     assert "report-progress.js" in page
 
-    Edition.objects.filter(pk=edition.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    Edition.objects.filter(pk=edition.pk).update(started_at=FIXED_NOW - timedelta(hours=1))
     state = client.get(url).json()
     assert state["status"] == "failed"
     assert "stopped without finishing" in state["failure"]
