@@ -23,6 +23,8 @@ setup: .venv/.synced
 run: setup
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
+	@# Celery runs eager here, so no beat: the alerts scan runs now and then daily beside the server.
+	$(PY) manage.py scan_alerts --trigger start --summary --every 86400 & trap "kill $$!" EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## services: start PostgreSQL and Redis if installed but stopped
@@ -37,7 +39,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/djlint templates --lint
-	.venv/bin/mypy core audit iro_service children reviews support escalations reporting
+	.venv/bin/mypy core audit iro_service children reviews support escalations reporting alerts
 	DJANGO_SETTINGS_MODULE=iro_service.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: setup

@@ -92,6 +92,10 @@ class Action(models.TextChoices):
     COMPLAINT_CREATE = "complaint.create", "Recorded a complaint about the IRO service"
     COMPLAINT_UPDATE = "complaint.update", "Changed a complaint about the IRO service"
     COMPLAINT_LIST = "complaint.list", "Listed complaints about the IRO service"
+    # Alerts
+    ALERT_LIST = "alert.list", "Listed alerts"
+    ALERT_OPEN = "alert.open", "Followed an alert"
+    ALERT_TEAM_VIEW = "alert.team_view", "Opened the team's alerts"
 
 
 class AuditEvent(models.Model):

@@ -5,7 +5,7 @@ fall together.
 """
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,19 @@ if TYPE_CHECKING:
     from iro_service.models import User
 
 FREE_TEXT_MIN_LENGTH = 200
+
+ChangeListener = Callable[[AuditEvent], None]
+_change_listeners: list[ChangeListener] = []
+
+
+def after_change(listener: ChangeListener) -> None:
+    """Have `listener` called with every change row written, inside the change's transaction.
+
+    Every change to a child's record passes through this writer, so an app that must follow
+    changes (the alerts recheck a changed child) listens here rather than to model signals.
+    """
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
 
 
 def _actor(user: "User | AnonymousUser | None") -> "User | None":
@@ -89,6 +102,9 @@ def record(
         detail=detail,
     )
     row.save()
+    if kind == Kind.CHANGE:
+        for listener in _change_listeners:
+            listener(row)
     return row
 
 

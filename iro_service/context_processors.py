@@ -13,8 +13,11 @@ class NavItem:
     active: bool
 
 
-def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
-    """Navigation items for the signed-in user's role, the current one marked active."""
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Navigation items for the signed-in user's role, the current one marked active, and
+    how many new alerts they have (counted only if the page shows it)."""
+    from alerts.selectors import unread_count
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
@@ -38,4 +41,7 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
     if user.has_perm("iro_service.manage_staff"):
         items.append(("Staff", reverse("staff:list")))
     path = request.path
-    return {"nav_items": [NavItem(label, url, path.startswith(url)) for label, url in items]}
+    return {
+        "nav_items": [NavItem(label, url, path.startswith(url)) for label, url in items],
+        "alert_unread": lambda: unread_count(user),
+    }

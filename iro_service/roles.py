@@ -22,6 +22,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "escalations.add_escalation",
         "escalations.change_escalation",
         "escalations.view_all_escalations",
+        "alerts.view_service_alerts",
         "reporting.build_report",
         "reporting.change_narrative",
         "reporting.add_complaint",

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("escalations.urls")),
     path("", include("reporting.urls")),
+    path("", include("alerts.urls")),
 ]

@@ -5,7 +5,7 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -20,10 +20,11 @@ from audit.writer import changes_between, record, snapshot
 from children.models import Child, Episode, PeriodOfCare
 from core.conflicts import lock
 from core.dates import not_in_future
+from core.queue import queue_on_commit
 from iro_service.models import User
 from reporting import document, figures
 from reporting.models import Complaint, Edition, EditionFile, EditionStatus, Narrative
-from reporting.rules import ReportingYear
+from reporting.rules import QUEUE_PATIENCE, ReportingYear
 from reporting.suppression import suppress
 from reviews.models import Review
 
@@ -123,8 +124,33 @@ def edition_request(
         obj=edition,
         detail={"year": year.label, "publishable": publishable},
     )
-    build_edition.delay_on_commit(edition.pk)
+    queue_on_commit(build_edition, edition.pk)
     return edition
+
+
+# A running worker claims a queued edition within seconds; one still queued after this was
+# most likely never published (Redis was down), or waits behind another build, where the
+# second message claims nothing.
+REQUEUE_AFTER = timedelta(minutes=2)
+
+
+def editions_requeue(*, older_than: timedelta = REQUEUE_AFTER) -> int:
+    """Queue again the build of every edition still queued `older_than` after its request;
+    return how many."""
+    from reporting.tasks import build_edition
+
+    now = timezone.now()
+    # Past QUEUE_PATIENCE the edition page already calls the build stopped and asks for a new
+    # one; building it now would contradict the page.
+    waiting = Edition.objects.filter(
+        status=EditionStatus.QUEUED,
+        created_at__lt=now - older_than,
+        created_at__gte=now - timedelta(seconds=QUEUE_PATIENCE),
+    ).values_list("pk", flat=True)
+    ids = list(waiting)
+    for edition_id in ids:
+        queue_on_commit(build_edition, edition_id)
+    return len(ids)
 
 
 def _progress(edition_id: int, percent: int, step: str) -> None:

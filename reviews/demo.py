@@ -43,6 +43,9 @@ NOTE_KINDS = [
     "contact_carer",
     "contact_professional",
 ]
+# The longest a demo decision stays open past its date before the next review drops it.
+DECISION_LEFT_OPEN_AT_MOST = timedelta(days=120)
+
 DECISIONS = [
     ("Social worker to update the care plan", "Social worker"),
     ("Arrange the annual health assessment", "Social worker"),
@@ -602,6 +605,9 @@ def build_demo_reviews(
         for text, owner in rng.sample(DECISIONS, 2):
             due = review.held_on + timedelta(days=rng.choice([28, 42, 56, 84]))
             done = due < today and rng.random() < 0.9
+            # One not done by the review after it is dropped there, as IROs do: only recent
+            # decisions are still open past their date.
+            dropped = not done and due < today - DECISION_LEFT_OPEN_AT_MOST
             decisions.append(
                 bulk.new(
                     Decision,
@@ -609,8 +615,14 @@ def build_demo_reviews(
                     text=text,
                     owner=owner,
                     due_date=due,
-                    status="done" if done else "open",
-                    completed_on=due - timedelta(days=rng.randint(0, 20)) if done else None,
+                    status="done" if done else "dropped" if dropped else "open",
+                    completed_on=(
+                        due - timedelta(days=rng.randint(0, 20))
+                        if done
+                        else due + DECISION_LEFT_OPEN_AT_MOST
+                        if dropped
+                        else None
+                    ),
                     **audit,
                 )
             )

@@ -19,6 +19,8 @@ from django.core.management import call_command
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from alerts.kinds import AlertKind
+from alerts.models import Alert
 from audit.models import AuditEvent, Kind
 from children.models import CoverArrangement
 from iro_service.models import User
@@ -32,6 +34,8 @@ TODAY = date(2024, 6, 3)
 PUBLIC = {"login", "logout", "health"}
 # Pages an IRO may open that hold no other IRO's child: refusing them would be wrong.
 OPEN_TO_EVERY_IRO = {"home", "reviews:caseload", "escalations:mine", "support:iv_list"}
+# Every signed-in person's own alerts: each sees only their own in them.
+OPEN_TO_EVERYONE = {"alerts:list", "alerts:read_all", "alerts:settings"}
 
 
 @dataclass(frozen=True)
@@ -92,12 +96,14 @@ OBJECT_FOR_SEGMENT = {
     "independent-visitors": "visitor",
     "staff": "member",
     "cover": "cover",
+    "alerts": "alert",
 }
 # Where one segment holds several kinds of record, the longer prefix says which.
 OBJECT_FOR_PREFIX = {
     "report/editions/": "edition",
     "report/complaints/": "complaint",
     "report/narrative/": "year",
+    "alerts/team/": "iro",
 }
 # Arguments after the record's: a value the page accepts.
 OTHER_ARGS = {"fmt": "json"}
@@ -149,6 +155,15 @@ def cast(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cast]:
             "plan": factories.ContactPlanFactory(child=child),
             "unallocated": waiting,
             "cover": cover,
+            "iro": ian,
+            "alert": Alert.objects.create(
+                kind=AlertKind.REVIEW_OVERDUE,
+                subject_id=child.pk,
+                link_ref=child.public_id,
+                child=child,
+                due_on=date(2024, 5, 1),
+                reason="First review was due by 1 May 2024",
+            ),
             "edition": Edition.objects.create(year="2023-24", requested_by=mona),
             "complaint": Complaint.objects.create(
                 received_on=date(2024, 1, 8), complainant="parent", about="x", stage="stage_1"
@@ -225,7 +240,9 @@ def test_every_url_sends_an_anonymous_visitor_to_sign_in(db, route: Route) -> No
 
 
 @pytest.mark.parametrize(
-    "route", [r for r in GUARDED if r.name not in OPEN_TO_EVERY_IRO], ids=lambda r: r.name
+    "route",
+    [r for r in GUARDED if r.name not in OPEN_TO_EVERY_IRO | OPEN_TO_EVERYONE],
+    ids=lambda r: r.name,
 )
 @time_machine.travel(TODAY, tick=False)
 def test_an_iro_reaches_nothing_of_another_iros_caseload_and_each_refusal_is_audited(
@@ -247,7 +264,12 @@ def test_an_iro_reaches_nothing_of_another_iros_caseload_and_each_refusal_is_aud
 @pytest.mark.parametrize(
     "route",
     # Staff accounts and the annual report (which holds no child's record) are admins' work.
-    [r for r in GUARDED if not r.name.startswith(("staff:", "reporting:")) and r.name != "home"],
+    [
+        r
+        for r in GUARDED
+        if not r.name.startswith(("staff:", "reporting:"))
+        and r.name not in {"home"} | OPEN_TO_EVERYONE
+    ],
     ids=lambda r: r.name,
 )
 @time_machine.travel(TODAY, tick=False)
@@ -286,6 +308,8 @@ LIST_PAGES = {
     "escalations:list": ("mona", "child"),
     "support:iv_list": ("mona", "unallocated"),
     "support:iv_edit": ("mona", "child"),
+    "alerts:list": ("ian", "child"),
+    "alerts:team_iro": ("mona", "child"),
 }
 CHILD_PAGES = [
     route for route in GUARDED if object_kind(route) in CHILD_RECORDS or route.name in LIST_PAGES

@@ -7,6 +7,7 @@ in their own module; production.py sets none.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "support",
     "escalations",
     "reporting",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,31 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# A request publishes its tasks after its commit (core/queue.py) and must not wait long on a
+# Redis that is stopped, or that accepts connections and never answers: every socket to it gives
+# up after REDIS_TIMEOUT seconds and nothing retries, since the periodic scan queues again
+# whatever was not published. Loopback or LAN Redis answers in milliseconds.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    "retry_on_timeout": False,
+    # Without it a producer that cannot connect sleeps two seconds before it gives up.
+    "max_retries": 0,
+}
+# Bounds a worker's attempts to connect (retried, unlike a producer's); the options above bound
+# a producer's.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY = False
+# A worker starting before Redis waits for it instead of exiting; requests never connect at startup.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+# The backend otherwise spends 20 s reconnecting before it gives up; with no retry, an idle
+# connection is checked before use, so one left over from a Redis restart is replaced unnoticed.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 25
 
 # Local practice, not statute: the working days allowed to allocate an IRO to a child who
 # has come into care (IRO Handbook 2010, para 2.11 asks for allocation "promptly").
@@ -136,6 +163,25 @@ ESCALATION_STAGE_WORKING_DAYS = env.dict(
     default=dict.fromkeys(("informal", "stage_1", "stage_2", "stage_3", "stage_4", "cafcass"), 5),
 )
 ESCALATIONS_PAGE_SIZE = 50
+
+# Local practice, not statute: the alerts' thresholds (alerts/rules.py DEFAULTS names each),
+# for example ALERT_THRESHOLDS="REVIEW_DUE_SOON_WORKING_DAYS=15,CASELOAD_PER_FTE_LIMIT=65".
+ALERT_THRESHOLDS = env.dict("ALERT_THRESHOLDS", cast={"value": int}, default={})
+# The address links in emails start with: emails go outside the app, so they need the host.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Every periodic task, in one place (UK time); managers see it, with each task's docstring, at
+# /alerts/schedule/.
+CELERY_BEAT_SCHEDULE = {
+    "scan-alerts": {
+        "task": "alerts.tasks.scan_alerts",
+        "schedule": crontab(minute=5, hour="6-20"),
+    },
+    "daily-digest": {
+        "task": "alerts.tasks.send_digests",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon-fri"),
+    },
+}
 
 # The largest count of children a publishable annual report shows as "c": the DfE suppresses
 # 1 to 5 in its children looked after and children in need statistics (ADR 0014).
