@@ -23,6 +23,7 @@ from alerts import selectors
 from alerts.conditions import CONDITIONS, Found, Scope
 from alerts.models import Alert, AlertRead, AlertSettings, Digest, DigestStatus, Scan
 from audit.models import Action, AuditEvent, Kind
+from audit.writer import record_reads
 from iro_service.models import User
 
 logger = logging.getLogger(__name__)
@@ -247,5 +248,11 @@ def digest_send(*, user_id: int, day: date) -> Digest | None:
         raise
     Digest.objects.filter(pk=digest.pk).update(
         status=DigestStatus.SENT, alert_count=len(alerts), sent_at=timezone.now(), failure=""
+    )
+    # The email names children by reference: each child in it is a read by its recipient.
+    record_reads(
+        user=user,
+        action=Action.ALERT_DIGEST,
+        children={alert.child for alert in alerts if alert.child is not None},
     )
     return digest

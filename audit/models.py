@@ -95,7 +95,7 @@ class Action(models.TextChoices):
     # Alerts
     ALERT_LIST = "alert.list", "Listed alerts"
     ALERT_OPEN = "alert.open", "Followed an alert"
-    ALERT_TEAM_VIEW = "alert.team_view", "Opened the team's alerts"
+    ALERT_DIGEST = "alert.digest", "Was emailed the daily digest of alerts"
 
 
 class AuditEvent(models.Model):

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from alerts import services, tasks
 from alerts.models import AlertSettings, Digest, DigestStatus
+from audit.models import Action, AuditEvent, Kind
 from iro_service.celery import app
 from tests import factories
 
@@ -46,6 +47,9 @@ def test_the_digest_names_children_by_reference_and_links_each_alert(ivy, amy, s
         assert link in part
         assert "Review overdue" in part
     assert Digest.objects.get(user=ivy, day=TODAY).status == DigestStatus.SENT
+    assert AuditEvent.objects.filter(
+        user=ivy, kind=Kind.READ, action=Action.ALERT_DIGEST, child=amy
+    ).exists()
 
 
 def test_the_digest_goes_at_most_once_a_day(ivy, amy):
