@@ -9,7 +9,8 @@ database's comment) or with --rebuild. After building, `check_integrity` proves 
 keeps the record integrity rules. Then bench/pages.py times each page on each database and
 one table is printed: median and 95th percentile server milliseconds, SQL queries, and the
 multiple of the reference view's time, for each size side by side; and bench/report.py
-times the annual report's build beside one bare aggregate pass over the same rows.
+times the annual report's build beside one bare aggregate pass over the same rows; and
+bench/alerts.py times the alerts scan (a first scan on no alerts, then the steady state).
 """
 
 # A developer's tool: its commands and SQL are built from its own constants and sizes.
@@ -108,7 +109,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    runs, reports = [], []
+    runs, reports, scans = [], [], []
     for size in args.sizes:
         database = ensure(size, rebuild=args.rebuild)
         output = subprocess.run(
@@ -129,9 +130,20 @@ def main() -> None:
             check=True,
         ).stdout
         reports.append(json.loads(report))
+        scan = subprocess.run(
+            [PYTHON, "bench/alerts.py", "--json"],
+            cwd=ROOT,
+            env=env_for(database),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        scans.append(json.loads(scan))
     print(table(runs, args.repeat))
     print()
     print(report_table(reports))
+    print()
+    print(alerts_table(scans))
 
 
 def table(runs: list[dict], repeat: int) -> str:
@@ -167,6 +179,27 @@ def report_table(reports: list[dict]) -> str:
             f"{r['figures_queries']:>8} {r['figures_peak_python_mb']:>8.1f} "
             f"{r['edition_build_s']:>10.1f} {r['floor_s']:>8.2f} {r['floor_rows']:>11,} "
             f"{r['ratio_to_floor']:>8}"
+        )
+    return "\n".join(lines)
+
+
+def alerts_table(scans: list[dict]) -> str:
+    """The alerts scan at each size: the first scan, the steady one, and the slowest reads."""
+    lines = [
+        f"Alerts scan (bench/alerts.py) as on {TODAY}: the first on no alerts, the steady one "
+        "straight after, median seconds, and the slowest kinds or shared reads",
+        f"{'children':>10} {'looked after':>12} {'first s':>8} {'queries':>8} {'steady s':>9} "
+        f"{'queries':>8} {'open':>7} {'peak MB':>8}  slowest (s)",
+    ]
+    for s in scans:
+        reads = [(f"scope.{r['read']}", r["seconds"]) for r in s["shared"]]
+        reads += [(k["kind"], k["seconds"]) for k in s["kinds"]]
+        slowest = sorted(reads, key=lambda read: -read[1])[:3]
+        lines.append(
+            f"{s['children']:>10,} {s['looked_after']:>12,} {s['first_median_s']:>8.2f} "
+            f"{s['first_queries']:>8} {s['steady_median_s']:>9.2f} {s['steady_queries']:>8} "
+            f"{s['open']:>7,} {s['python_peak_mb'] or 0:>8.1f}  "
+            + ", ".join(f"{name} {seconds:.2f}" for name, seconds in slowest)
         )
     return "\n".join(lines)
 

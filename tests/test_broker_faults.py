@@ -154,6 +154,8 @@ def test_every_page_and_save_works_while_redis_is_broken(
             child_page,
             reverse("escalations:list"),
             reverse("reporting:home"),
+            reverse("alerts:list"),
+            reverse("alerts:team"),
         ],
     )
     built = timed(manager.post, reverse("reporting:home"), {"year": "2023-24"})
@@ -191,7 +193,13 @@ def test_every_page_and_save_works_while_redis_is_broken(
     )
     assert OversightNote.objects.filter(child=child, text="Spoke to SW").exists()
     assert Review.objects.filter(child=child, status="scheduled").exists()
-    walk(iro, [child_page, reverse("escalations:mine")])
+    walk(iro, [child_page, reverse("escalations:mine"), reverse("alerts:list")])
+    # The saves' rechecks of the child's alerts were not queued either: logged for the scan.
+    assert any(
+        "alerts.tasks.recheck_alerts" in r.getMessage()
+        for r in caplog.records
+        if r.name == QUEUE_LOGGER
+    )
 
     # The scan meets the same fault and carries on: the edition stays queued for the next one.
     with time_machine.travel(FIXED_NOW + timedelta(minutes=5), tick=False):
