@@ -88,6 +88,18 @@ class Scope:
         return set(self.of_children(reviews).values_list("child_id", flat=True))
 
     @cached_property
+    def open_follow_ups(self) -> list[tuple[int, int, str, date]]:
+        """Each looked-after child's latest RAG rating whose follow-up is still to do: id,
+        child, rating, due date (one read for both RAG kinds)."""
+        latest = RagRating.objects.filter(child=OuterRef("child")).order_by(
+            "-set_on", "-created_at"
+        )
+        ratings = self.looked_after(
+            RagRating.objects.filter(followed_up_on__isnull=True, follow_up_ended_on__isnull=True)
+        ).filter(pk=Subquery(latest.values("pk")[:1]))
+        return list(ratings.values_list("pk", "child_id", "rating", "follow_up_due"))
+
+    @cached_property
     def child_refs(self) -> dict[int, uuid.UUID]:
         """The public ids of the looked-after children in scope, for links."""
         return dict(self.children.values_list("pk", "public_id"))
@@ -202,13 +214,6 @@ def pre_meeting_due(scope: Scope) -> Iterable[Found]:
         )
 
 
-def _latest_ratings(scope: Scope) -> QuerySet:
-    latest = RagRating.objects.filter(child=OuterRef("child")).order_by("-set_on", "-created_at")
-    return scope.looked_after(
-        RagRating.objects.filter(followed_up_on__isnull=True, follow_up_ended_on__isnull=True)
-    ).filter(pk=Subquery(latest.values("pk")[:1]))
-
-
 def _rag_found(row: tuple, scope: Scope, reason: str) -> Found:
     pk, child_id, rating, due = row
     return Found(
@@ -223,18 +228,16 @@ def _rag_found(row: tuple, scope: Scope, reason: str) -> Found:
 def rag_follow_up_due(scope: Scope) -> Iterable[Found]:
     """A RAG follow-up due within 5 working days (IRO Handbook 2010 / local practice)."""
     last_day = scope.horizon.working_days_ahead("RAG_FOLLOW_UP_SOON_WORKING_DAYS")
-    rows = _latest_ratings(scope).filter(
-        follow_up_due__gte=scope.today, follow_up_due__lte=last_day
-    )
-    for row in rows.values_list("pk", "child_id", "rating", "follow_up_due"):
-        yield _rag_found(row, scope, "{rating} rating: follow up by {due}")
+    for row in scope.open_follow_ups:
+        if scope.today <= row[3] <= last_day:
+            yield _rag_found(row, scope, "{rating} rating: follow up by {due}")
 
 
 def rag_follow_up_overdue(scope: Scope) -> Iterable[Found]:
     """A RAG follow-up past its window (IRO Handbook 2010 / local practice)."""
-    rows = _latest_ratings(scope).filter(follow_up_due__lt=scope.today)
-    for row in rows.values_list("pk", "child_id", "rating", "follow_up_due"):
-        yield _rag_found(row, scope, "{rating} rating: the follow-up was due by {due}")
+    for row in scope.open_follow_ups:
+        if row[3] < scope.today:
+            yield _rag_found(row, scope, "{rating} rating: the follow-up was due by {due}")
 
 
 def oversight_quarter(scope: Scope) -> Iterable[Found]:
