@@ -33,10 +33,15 @@ def alerts_for(user: User) -> AlertQuerySet:
     return Alert.objects.open().filter(wanted)
 
 
-def unread_count(user: User) -> int:
-    """How many of `user`'s open alerts they have not marked as read."""
+def unread_for(user: User) -> AlertQuerySet:
+    """`user`'s open alerts they have not marked as read."""
     read = AlertRead.objects.filter(alert=OuterRef("pk"), user=user)
-    return alerts_for(user).exclude(Exists(read)).count()
+    return alerts_for(user).exclude(Exists(read))
+
+
+def unread_count(user: User) -> int:
+    """How many of `user`'s open alerts they have not marked as read (one query)."""
+    return unread_for(user).count()
 
 
 def with_read(alerts: AlertQuerySet, user: User) -> AlertQuerySet:

@@ -203,19 +203,18 @@ def _claim(user_id: int, day: date) -> Digest | None:
 def digest_message(*, user: User, alerts: list[Alert], day: date) -> EmailMultiAlternatives:
     """The digest email: kinds, due dates, child references and links; never a child's name."""
     base = settings.SITE_URL.rstrip("/")
-    groups = selectors.grouped(alerts)
+    groups = selectors.grouped(alerts, today=day)
+    for group in groups:
+        for row in group.rows:
+            row.url = base + reverse("alerts:open", args=[row.alert.public_id])
     context = {
         "user": user,
         "day": day,
         "count": len(alerts),
         "groups": groups,
-        "link": lambda alert: base + reverse("alerts:open", args=[alert.public_id]),
         "alerts_url": base + reverse("alerts:list"),
         "settings_url": base + reverse("alerts:settings"),
     }
-    for group in groups:
-        for row in group.rows:
-            row.url = context["link"](row.alert)  # type: ignore[operator]
     subject = render_to_string("emails/alert-digest-subject.txt", context).strip()
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),

@@ -6,7 +6,6 @@ from typing import Any
 from celery.schedules import crontab
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alerts import access, selectors, services
 from alerts.forms import AlertSettingsForm
 from alerts.kinds import KINDS
-from alerts.models import Alert, AlertRead, AlertSettings, Scan
+from alerts.models import Alert, AlertQuerySet, AlertSettings, Scan
 from audit.models import Action
 from audit.writer import record_reads
 from core.access import role_required
@@ -34,7 +33,11 @@ def _link(request: AuthedHttpRequest, alert: Alert) -> str:
 
 
 def _list_page(
-    request: AuthedHttpRequest, alerts: Any, *, template: str, context: dict[str, Any]
+    request: AuthedHttpRequest,
+    alerts: AlertQuerySet,
+    *,
+    template: str,
+    context: dict[str, Any],
 ) -> HttpResponse:
     """Render alerts grouped by kind (the first of each, or every one of the kind asked
     for), each child shown written to the audit trail."""
@@ -105,8 +108,7 @@ def alert_mark_read(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRes
 @require_POST
 def alert_mark_all_read(request: AuthedHttpRequest) -> HttpResponse:
     """Mark every one of the user's open alerts as read."""
-    read = AlertRead.objects.filter(alert=OuterRef("pk"), user=request.user)
-    unread = list(selectors.alerts_for(request.user).exclude(Exists(read)))
+    unread = list(selectors.unread_for(request.user))
     services.alerts_mark_read(user=request.user, alerts=unread)
     messages.success(
         request, f"{len(unread)} alert{'s' if len(unread) != 1 else ''} marked as read"
