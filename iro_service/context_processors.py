@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"nav_items": []}
     items: list[tuple[str, str]] = []
     if user.has_perm("children.view_allocated_children"):
+        items.append(("Your week", reverse("dashboards:iro")))
         items.append(("My caseload", reverse("reviews:caseload")))
         items.append(("My escalations", reverse("escalations:mine")))
     if user.has_perm("children.view_all_children"):

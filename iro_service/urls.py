@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("escalations.urls")),
     path("", include("reporting.urls")),
     path("", include("alerts.urls")),
+    path("", include("dashboards.urls")),
 ]

@@ -39,7 +39,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     """Each role's starting page: the caseload, the service overview, or staff accounts."""
     user = request.user
     if user.has_perm("children.view_allocated_children"):
-        return redirect("reviews:caseload")
+        return redirect("dashboards:iro")
     if user.has_perm(VIEW_ALL):
         since = timezone.now() - timedelta(days=ACCESS_CHANGES_DAYS)
         return render(

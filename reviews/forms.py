@@ -29,7 +29,7 @@ from reviews.models import (
     YesNoNA,
 )
 from reviews.models.review import DECISION_MAX_LENGTH, MONITORING_QUESTIONS
-from reviews.selectors import CaseloadFilters
+from reviews.selectors import CASELOAD_TIMINGS, CaseloadFilters
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 SHORT_TEXT_MAX_LENGTH = 300
@@ -538,6 +538,7 @@ CASELOAD_RAG_CHOICES = [
     ("none", "Not rated yet"),
 ]
 DUE_UNITS = {"days": 1, "weeks": 7}
+TIMING_CHOICES = [("", "Any"), *CASELOAD_TIMINGS.items()]
 DUE_WITHIN_MAX = 366
 
 
@@ -566,6 +567,7 @@ class CaseloadFilterForm(forms.Form):
     scheduled_after_due = forms.BooleanField(
         label="Only reviews scheduled after their due date", required=False
     )
+    timing = forms.ChoiceField(label="Next review", choices=TIMING_CHOICES, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -575,6 +577,7 @@ class CaseloadFilterForm(forms.Form):
                 Div(
                     Div(Field.text("q"), css_class="govuk-grid-column-one-half"),
                     Div(Field.select("rag"), css_class=column),
+                    Div(Field.select("timing"), css_class=column),
                     css_class="govuk-grid-row",
                 ),
                 Div(
@@ -606,4 +609,5 @@ class CaseloadFilterForm(forms.Form):
             if within is None
             else within * DUE_UNITS.get(data.get("due_unit") or "days", 1),
             scheduled_after_due=bool(data.get("scheduled_after_due")),
+            timing=data.get("timing") or "",
         )

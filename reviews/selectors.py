@@ -9,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from children.models import Child, ChildQuerySet, PeriodOfCare
+from iro_service.working_days import add_working_days
 from reviews import rules
 from reviews.models import (
     OversightNote,
@@ -120,6 +121,14 @@ class CaseloadRow:
         return self.next_due is not None and not self.next_due.known
 
 
+DUE_SOON_WORKING_DAYS = 20
+CASELOAD_TIMINGS = {
+    "overdue": "Overdue",
+    "due_soon": f"Due in the next {DUE_SOON_WORKING_DAYS} working days",
+    "draft": "Record in draft",
+}
+
+
 @dataclass(frozen=True)
 class CaseloadFilters:
     """What the IRO narrowed their caseload to; empty values filter nothing."""
@@ -128,12 +137,30 @@ class CaseloadFilters:
     rag: str = ""  # red, amber, green, or "none" for not rated yet
     due_within_days: int | None = None
     scheduled_after_due: bool = False
+    timing: str = ""  # a key of CASELOAD_TIMINGS
 
     @property
     def active(self) -> bool:
         return bool(
-            self.text or self.rag or self.due_within_days is not None or self.scheduled_after_due
+            self.text
+            or self.rag
+            or self.due_within_days is not None
+            or self.scheduled_after_due
+            or self.timing
         )
+
+
+def timing_of(row: "CaseloadRow", *, due_soon_until: date) -> set[str]:
+    """Which of CASELOAD_TIMINGS a caseload row is in: the dashboard counts them, the
+    caseload filters by them, so a figure and its list always agree."""
+    found = set()
+    if row.overdue:
+        found.add("overdue")
+    elif row.next_due is not None and row.next_due.due and row.next_due.due <= due_soon_until:
+        found.add("due_soon")
+    if row.child.open_review_status == ReviewStatus.DRAFT:  # type: ignore[attr-defined]
+        found.add("draft")
+    return found
 
 
 def _on_or_after(day: date | None, start: date) -> bool:
@@ -157,8 +184,10 @@ def _matching(children: ChildQuerySet, filters: CaseloadFilters) -> ChildQuerySe
     return children
 
 
-def _keeps(row: CaseloadRow, filters: CaseloadFilters) -> bool:
+def _keeps(row: CaseloadRow, filters: CaseloadFilters, *, due_soon_until: date) -> bool:
     if filters.scheduled_after_due and not row.scheduled_after_due:
+        return False
+    if filters.timing and filters.timing not in timing_of(row, due_soon_until=due_soon_until):
         return False
     if filters.due_within_days is not None:
         return row.days_to_due is not None and row.days_to_due <= filters.due_within_days
@@ -176,6 +205,7 @@ def caseload_rows(
     and sorted, in a fixed number of queries."""
     filters = filters or CaseloadFilters()
     quarter_start, _ = rules.quarter_of(today)
+    due_soon_until = add_working_days(today, DUE_SOON_WORKING_DAYS)
     annotated = _matching(with_review_status(children.with_current()), filters)
     listed = list(annotated)
     due_by_child = next_reviews_due(Child.objects.filter(pk__in=[c.pk for c in listed]))
@@ -199,7 +229,7 @@ def caseload_rows(
                 and timezone.localdate(booked) > due.due
             ),
         )
-        if _keeps(row, filters):
+        if _keeps(row, filters, due_soon_until=due_soon_until):
             rows.append(row)
     far = date.max
     keys = {

@@ -192,3 +192,17 @@ def held_review(
         sw_report_available=True,
         **fields,
     )
+
+
+class RagRatingFactory(factory.django.DjangoModelFactory):
+    """A RAG rating set on 20 May 2024 whose follow-up is still to do."""
+
+    class Meta:
+        model = "reviews.RagRating"
+
+    child = factory.SubFactory(ChildFactory)
+    rating = "green"
+    set_on = date(2024, 5, 20)
+    set_by = factory.SubFactory(IroFactory)
+    follow_up_from = date(2024, 6, 17)
+    follow_up_due = date(2024, 7, 15)

@@ -33,7 +33,13 @@ from tests.escalations.conftest import make_escalation
 TODAY = date(2024, 6, 3)
 PUBLIC = {"login", "logout", "health"}
 # Pages an IRO may open that hold no other IRO's child: refusing them would be wrong.
-OPEN_TO_EVERY_IRO = {"home", "reviews:caseload", "escalations:mine", "support:iv_list"}
+OPEN_TO_EVERY_IRO = {
+    "home",
+    "reviews:caseload",
+    "escalations:mine",
+    "support:iv_list",
+    "dashboards:iro",
+}
 # Every signed-in person's own alerts: each sees only their own in them.
 OPEN_TO_EVERYONE = {"alerts:list", "alerts:read_all", "alerts:settings"}
 
@@ -309,6 +315,7 @@ LIST_PAGES = {
     "support:iv_list": ("mona", "unallocated"),
     "support:iv_edit": ("mona", "child"),
     "alerts:list": ("ian", "child"),
+    "dashboards:iro": ("ian", "child"),
     "alerts:team_iro": ("mona", "child"),
 }
 CHILD_PAGES = [

@@ -254,7 +254,7 @@ def test_sign_in_is_by_email_whatever_its_case(client, ivy) -> None:
 
 
 def test_each_role_lands_on_its_own_start_page(ivy, mona, ada) -> None:
-    assert client_for(ivy).get(reverse("home"))["Location"] == reverse("reviews:caseload")
+    assert client_for(ivy).get(reverse("home"))["Location"] == reverse("dashboards:iro")
     assert client_for(mona).get(reverse("home")).status_code == 200
     assert client_for(ada).get(reverse("home"))["Location"] == reverse("staff:list")
 

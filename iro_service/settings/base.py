@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "escalations",
     "reporting",
     "alerts",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

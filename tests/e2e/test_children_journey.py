@@ -12,7 +12,7 @@ def test_iro_signs_in_and_opens_a_child_from_their_caseload(
     page: Page, live_server, ivy, ivys_child
 ) -> None:
     sign_in(page, live_server, ivy.email)
-    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your week")).to_be_visible()
     page.get_by_role("link", name="Amy Own").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Amy Own")
     expect(page.get_by_text("Ivy Reviewer since")).to_be_visible()
