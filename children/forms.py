@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from children import codes
+from children import codes, rules
 from children.models import Allocation, Child, ChildQuerySet, CoverArrangement, Sex
 from children.services import EpisodeData
 from core.dates import long_date
@@ -507,6 +507,11 @@ class ChildFilterForm(forms.Form):
             ("ceased", "No longer looked after"),
             ("all", "All"),
         ],
+    )
+    next_review = forms.ChoiceField(
+        label="Next review",
+        required=False,
+        choices=[("", "Any"), *rules.NEXT_REVIEW_WINDOWS.items()],
     )
 
 

@@ -181,6 +181,10 @@ class PeriodOfCare(Record, ChildDates, DateRange):
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods")
     reason_ceased = models.CharField(max_length=3, blank=True)
+    # The next review due in this open period, as reviews.rules computes it, stored so lists
+    # and dashboards can filter and count by it in SQL at any size; blank when unknown or
+    # once the period ends. Kept right by reviews.services.next_due_refresh (ADR 0017).
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
 
     CHILD_DATE_FIELDS = ("start_date",)
 

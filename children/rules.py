@@ -13,3 +13,8 @@ def placement_change_needs_reason(
         and ending_placement not in TEMPORARY_PLACEMENTS
         and new_placement not in TEMPORARY_PLACEMENTS
     )
+
+
+# The next review windows lists filter by and dashboards count (ADR 0017): local practice.
+NEXT_REVIEW_SOON_DAYS = 28
+NEXT_REVIEW_WINDOWS = {"overdue": "Overdue", "due_4_weeks": "Due in the next 4 weeks"}

@@ -1,12 +1,14 @@
 """Reads of children's records that span relations, in a fixed number of queries."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
+from children import rules
 from children.forms import ChildFilterForm
 from children.models import Allocation, Child, ChildQuerySet, Episode, PeriodOfCare
 from iro_service.models import Role, User
@@ -37,7 +39,24 @@ def children_filtered(children: ChildQuerySet, form: ChildFilterForm) -> ChildQu
         children = children.filter(
             pk__in=open_episode.filter(placement_type=placement_type).values("child")
         )
+    if window := data.get("next_review"):
+        children = children.filter(
+            pk__in=PeriodOfCare.objects.filter(end_date=None)
+            .filter(next_review_window(window, today=timezone.localdate()))
+            .values("child")
+        )
     return children.order_by("last_name", "first_name", "pk")
+
+
+def next_review_window(window: str, *, today: date, through: str = "") -> Q:
+    """Open periods whose stored next review due falls in `window` of rules.NEXT_REVIEW_WINDOWS
+    (`through` is the path to the period from another model, "child__periods__" say): the list
+    and the dashboards' counts filter alike, so a figure is its list's length."""
+    field = f"{through}next_review_due"
+    if window == "overdue":
+        return Q(**{f"{field}__lt": today})
+    soon = today + timedelta(days=rules.NEXT_REVIEW_SOON_DAYS)
+    return Q(**{f"{field}__gte": today, f"{field}__lte": soon})
 
 
 def _search_term(word: str) -> Q:

@@ -6,4 +6,5 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("dashboard/", views.iro_dashboard, name="iro"),
+    path("dashboard/service/", views.service_dashboard, name="service"),
 ]

@@ -1,5 +1,7 @@
 """The dashboards: an IRO's week, and the service at a glance for managers."""
 
+from datetime import timedelta
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,9 +11,12 @@ from audit.models import Action
 from audit.writer import record_reads
 from core.access import role_required
 from dashboards import selectors
+from iro_service import selectors as staff_selectors
 from iro_service.http import AuthedHttpRequest
 
 IRO = "children.view_allocated_children"
+VIEW_ALL = "children.view_all_children"
+ACCESS_CHANGES_DAYS = 30
 
 
 @role_required(IRO)
@@ -29,4 +34,29 @@ def iro_dashboard(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "dashboards/iro.html",
         {"dashboard": dashboard, "rows": dashboard.rows, "sort": "due"},
+    )
+
+
+@role_required(VIEW_ALL)
+@require_http_methods(["GET"])
+def service_dashboard(request: AuthedHttpRequest) -> HttpResponse:
+    """A service manager's home: the service at a glance, then recent changes to staff access."""
+    today = timezone.localdate()
+    dashboard = selectors.service_dashboard(today=today)
+    record_reads(
+        user=request.user,
+        action=Action.CHILD_LIST,
+        children=[child for child, _ in dashboard.waiting],
+        request=request,
+    )
+    since = timezone.now() - timedelta(days=ACCESS_CHANGES_DAYS)
+    return render(
+        request,
+        "dashboards/service.html",
+        {
+            "dashboard": dashboard,
+            "today": today,
+            "access_changes": staff_selectors.access_changes(since=since),
+            "days": ACCESS_CHANGES_DAYS,
+        },
     )

@@ -26,6 +26,7 @@ from iro_service import scale
 from iro_service.models import Role, User
 from reporting.demo import build_demo_report_records
 from reviews.demo import build_demo_reviews
+from reviews.services import next_due_refresh
 from support.demo import build_demo_support
 
 TEMPLATES = 8  # districts planned in Python before the rest are copied in the database
@@ -170,6 +171,9 @@ def build_authority(
         total.counts["complaints"] = build_demo_report_records(
             today=today, history_years=history_years, created_by=manager
         )
+    # Rows were written straight to the tables: store each child's next review due as a
+    # save would have (ADR 0017).
+    next_due_refresh()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # plans for the data just loaded, autovacuum or not

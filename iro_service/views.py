@@ -1,18 +1,17 @@
 """The home page of each role, and staff account management."""
 
 import uuid
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import role_required
 from core.views import form_page, posted
+from dashboards.views import service_dashboard
 from iro_service import selectors, services
 from iro_service.http import AuthedHttpRequest
 from iro_service.models import Role, User
@@ -20,7 +19,6 @@ from iro_service.staff_forms import StaffForm
 
 MANAGE_STAFF = "iro_service.manage_staff"
 VIEW_ALL = "children.view_all_children"
-ACCESS_CHANGES_DAYS = 30
 
 
 @login_not_required
@@ -41,12 +39,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     if user.has_perm("children.view_allocated_children"):
         return redirect("dashboards:iro")
     if user.has_perm(VIEW_ALL):
-        since = timezone.now() - timedelta(days=ACCESS_CHANGES_DAYS)
-        return render(
-            request,
-            "home_manager.html",
-            {"access_changes": selectors.access_changes(since=since), "days": ACCESS_CHANGES_DAYS},
-        )
+        return service_dashboard(request)
     if user.has_perm(MANAGE_STAFF):
         return redirect("staff:list")
     return render(request, "home.html")

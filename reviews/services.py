@@ -9,7 +9,7 @@ from django.db.models import Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.models import Action, Kind
+from audit.models import Action, AuditEvent, Kind
 from audit.writer import changes_between, record, snapshot
 from children.models import Allocation, Child, Episode, PeriodOfCare
 from core.conflicts import lock
@@ -612,3 +612,41 @@ def _check_follow_up_date(rating: RagRating, noted_on: date) -> None:
                 )
             }
         )
+
+
+# The stored next review due ------------------------------------------------------------------
+
+
+def next_due_refresh(*, child_ids: list[int] | None = None) -> int:
+    """Store each open period's next review due (CPPCR 2010, regs. 33 and 48) where it has
+    changed, for `child_ids` or every child; return how many periods changed."""
+    from reviews.selectors import next_reviews_due
+
+    children = Child.objects.all() if child_ids is None else Child.objects.filter(pk__in=child_ids)
+    due = {child: found.due for child, found in next_reviews_due(children).items()}
+    return next_due_store(due, child_ids=child_ids)
+
+
+def next_due_store(due: dict[int, date | None], *, child_ids: list[int] | None = None) -> int:
+    """Store `due` (the next review due by child, as reviews.selectors computes it) on the
+    children's open periods, blank on every other period; return how many changed."""
+    periods = PeriodOfCare.objects.order_by()
+    if child_ids is not None:
+        periods = periods.filter(child_id__in=child_ids)
+    changed = [
+        PeriodOfCare(pk=pk, next_review_due=wanted)
+        for pk, child_id, end_date, stored in periods.values_list(
+            "pk", "child_id", "end_date", "next_review_due"
+        ).iterator(10_000)
+        if stored != (wanted := due.get(child_id) if end_date is None else None)
+    ]
+    PeriodOfCare.objects.bulk_update(changed, ["next_review_due"], batch_size=2_000)
+    return len(changed)
+
+
+def on_change(event: AuditEvent) -> None:
+    """After a change to a child's record commits, store the child's next review due again:
+    whichever record changed (a review, an episode, the end of care), it is recomputed."""
+    if event.child_id is not None:
+        child_id = event.child_id
+        transaction.on_commit(lambda: next_due_refresh(child_ids=[child_id]))

@@ -316,6 +316,7 @@ LIST_PAGES = {
     "support:iv_edit": ("mona", "child"),
     "alerts:list": ("ian", "child"),
     "dashboards:iro": ("ian", "child"),
+    "dashboards:service": ("mona", "unallocated"),
     "alerts:team_iro": ("mona", "child"),
 }
 CHILD_PAGES = [
