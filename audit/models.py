@@ -96,6 +96,8 @@ class Action(models.TextChoices):
     ALERT_LIST = "alert.list", "Listed alerts"
     ALERT_OPEN = "alert.open", "Followed an alert"
     ALERT_DIGEST = "alert.digest", "Was emailed the daily digest of alerts"
+    # Dashboards
+    DASHBOARD_DOWNLOAD = "dashboard.download", "Downloaded a dashboard table"
 
 
 class AuditEvent(models.Model):

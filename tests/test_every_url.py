@@ -110,6 +110,7 @@ OBJECT_FOR_PREFIX = {
     "report/complaints/": "complaint",
     "report/narrative/": "year",
     "alerts/team/": "iro",
+    "dashboard/service/": "table",
 }
 # Arguments after the record's: a value the page accepts.
 OTHER_ARGS = {"fmt": "json"}
@@ -213,6 +214,8 @@ def url_of(route: Route, world: dict[str, models.Model] | None) -> str:
     others = {arg: OTHER_ARGS[arg] for arg in route.args[1:]}
     if kind == "year":  # a reporting year's label; one that is no year is not found
         return reverse(route.name, kwargs={"year": "2023-24" if world else "2023-99", **others})
+    if kind == "table":  # a dashboard table's name
+        return reverse(route.name, kwargs={"table": "waiting" if world else "no-such-table"})
     public_id = world[kind].public_id if world is not None else uuid.uuid4()
     return reverse(route.name, kwargs={route.args[0]: public_id, **others})
 

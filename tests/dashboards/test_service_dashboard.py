@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -119,7 +120,48 @@ def test_the_service_dashboard_runs_the_same_queries_at_20_and_500_children(mona
     for more in (20, 480):  # 20 children, then 500
         _service_of(more)
         next_due_refresh()
+        cache.clear()  # the trends are cached: count the queries that compute them too
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("dashboards:service")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_every_table_downloads_as_csv_and_the_download_is_audited(mona, service):
+    from audit.models import Action, AuditEvent, Kind
+    from dashboards.downloads import TABLES
+
+    client = client_for(mona)
+    for name in TABLES:
+        response = client.get(reverse("dashboards:download", args=[name]))
+        assert response.status_code == 200, name
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert f"service-dashboard-{name}-2024-06-03.csv" in response["Content-Disposition"]
+    downloads = AuditEvent.objects.filter(user=mona, action=Action.DASHBOARD_DOWNLOAD)
+    assert downloads.filter(kind=Kind.READ, child=None).count() == len(TABLES)
+    # The children in the table of longest waits are each a read.
+    assert downloads.filter(child=service["waiting"]).exists()
+    assert client.get(reverse("dashboards:download", args=["nothing"])).status_code == 404
+
+
+def test_a_download_neutralises_text_a_spreadsheet_would_run(mona, service, ivy):
+    ivy.full_name = "=HYPERLINK(\"http://evil.example\")"
+    ivy.save()
+    body = client_for(mona).get(reverse("dashboards:download", args=["iros"])).content.decode()
+    assert "'=HYPERLINK" in body
+    assert "\n=HYPERLINK" not in body
+
+
+def test_the_trends_count_each_month(mona, service):
+    from dashboards.trends import monthly_trends
+
+    months = monthly_trends(today=TODAY)
+    assert len(months) == 24
+    assert (months[0].start, months[-1].start) == (date(2022, 7, 1), date(2024, 6, 1))
+    may = next(m for m in months if m.start == date(2024, 5, 1))
+    assert (may.started, may.ceased) == (2, 0)  # Ian's child on 20 May, the waiting one 27 May
+    assert may.looked_after_at_end == 5  # the child who left on 3 June was still in care
+    june = months[-1]
+    assert (june.ceased, june.looked_after_at_end) == (1, 4)  # she left today
+    december = next(m for m in months if m.start == date(2023, 12, 1))
+    assert (december.held, december.in_time, december.pct_in_time) == (1, 1, 100.0)
