@@ -145,7 +145,7 @@ def test_every_table_downloads_as_csv_and_the_download_is_audited(mona, service)
 
 
 def test_a_download_neutralises_text_a_spreadsheet_would_run(mona, service, ivy):
-    ivy.full_name = "=HYPERLINK(\"http://evil.example\")"
+    ivy.full_name = '=HYPERLINK("http://evil.example")'
     ivy.save()
     body = client_for(mona).get(reverse("dashboards:download", args=["iros"])).content.decode()
     assert "'=HYPERLINK" in body
