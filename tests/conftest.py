@@ -27,6 +27,15 @@ def fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each test starts with nothing cached: a figure cached by one test is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def ivy(db: None) -> User:
     """An IRO with a caseload."""
