@@ -35,12 +35,8 @@ def iros_covered_by(user: User) -> "Q":
     return Q(pk=user.pk) | Q(pk__in=cover.values("absent_iro"))
 
 
-def children_visible_to(user: User, *, iros_inline: bool = False) -> ChildQuerySet:
-    """Children whose records `user` may read: all for managers, their caseload (and cover) for IROs.
-
-    `iros_inline` reads the IROs in the same query: one query fewer, for a filter on a few
-    rows (the header's alert count) rather than a page of children.
-    """
+def children_visible_to(user: User) -> ChildQuerySet:
+    """Children whose records `user` may read: all for managers, their caseload (and cover) for IROs."""
     children = Child.objects.not_archived()
     if not user.is_authenticated or not user.is_active:
         return children.none()
@@ -49,8 +45,7 @@ def children_visible_to(user: User, *, iros_inline: bool = False) -> ChildQueryS
     if user.has_perm(VIEW_ALLOCATED):
         # The IROs' keys as a list, not a subquery: the planner then reads just their open
         # allocations by index (iro, end_date) instead of scanning every child's (issue 9).
-        covered = User.objects.filter(iros_covered_by(user)).values_list("pk", flat=True)
-        iros = covered if iros_inline else list(covered)
+        iros = list(User.objects.filter(iros_covered_by(user)).values_list("pk", flat=True))
         return children.filter(
             Exists(Allocation.objects.open().filter(child=OuterRef("pk"), iro_id__in=iros))
         )

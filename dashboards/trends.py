@@ -5,18 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 
 from children.models import PeriodOfCare
+from dashboards.cache import for_the_day
 from reporting.rules import pct
 from reviews.models import Review
 
 MONTHS = 24
-# Past months do not change and this one changes slowly: a trend is read from the cache for
-# this long (per process), so the dashboard stays fast at any size.
-CACHE_SECONDS = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -47,13 +44,9 @@ def _by_month(rows: list[tuple[date, int]]) -> dict[date, int]:
 
 
 def monthly_trends(*, today: date) -> list[Month]:
-    """The last 24 months to `today`, oldest first (reg. 33 reviews; SSDA903 periods of care)."""
-    key = f"dashboards:trends:{today.isoformat()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = _compute(today)
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached
+    """The last 24 months to `today`, oldest first (reg. 33 reviews; SSDA903 periods of care),
+    from the cache when computed in the last minutes (dashboards.cache)."""
+    return for_the_day("trends", today, lambda: _compute(today))
 
 
 def _compute(today: date) -> list[Month]:

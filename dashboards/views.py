@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from iro_service.http import AuthedHttpRequest
 IRO = "children.view_allocated_children"
 VIEW_ALL = "children.view_all_children"
 ACCESS_CHANGES_DAYS = 30
+IRO_PAGE_SIZE = 50
 
 
 @role_required(IRO)
@@ -57,6 +59,7 @@ def service_dashboard(request: AuthedHttpRequest) -> HttpResponse:
         "dashboards/service.html",
         {
             "dashboard": dashboard,
+            "page_obj": Paginator(dashboard.iros, IRO_PAGE_SIZE).get_page(request.GET.get("page")),
             "months": months,
             "charts": _charts(dashboard, months),
             "today": today,

@@ -343,7 +343,7 @@ def test_caseload_runs_a_fixed_number_of_queries(ivy, django_assert_max_num_quer
                 child=kid, author=ivy, noted_on=date(2024, 4, 2), kind="file_check", text="x"
             )
     client = client_for(ivy)
-    with django_assert_max_num_queries(11):  # 11: the header's count of new alerts
+    with django_assert_max_num_queries(12):  # 12: the header's count of new alerts (2)
         response = client.get(reverse("reviews:caseload"), {"sort": "rag"})
     assert response.content.decode().count("/children/") >= size
 
@@ -392,7 +392,7 @@ def test_denied_review_access_is_audited_against_the_child(ivy, ian) -> None:
 
 @pytest.mark.parametrize("name", ["children:detail", "reviews:timeline"])
 def test_child_page_and_timeline_run_a_fixed_number_of_queries(ivy, child, name) -> None:
-    """The same queries with 2 reviews and notes as with 20, and never more than 24 (one the
+    """The same queries with 2 reviews and notes as with 20, and never more than 25 (two the
     header's count of new alerts)."""
     client = client_for(ivy)
     url = reverse(name, args=[child.public_id])
@@ -408,7 +408,7 @@ def test_child_page_and_timeline_run_a_fixed_number_of_queries(ivy, child, name)
             response = client.get(url)
         assert response.status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 24, counts
+    assert counts[0] == counts[1] <= 25, counts
 
 
 def test_a_review_the_child_did_not_take_part_in_suggests_advocacy(ivy, child) -> None:
