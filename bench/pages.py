@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iro_bench_20000 \\
         .venv/bin/python bench/pages.py [--repeat 30] [--json]
 
-Load an authority first (`manage.py seed_demo --children N`, or `make bench`, which builds
-and caches them). Each page is requested `--repeat` times, in process, as the person who
+Load an authority first (`manage.py seed_demo --children N`, then
+`manage.py scan_alerts --today 2026-11-30` so the alert pages have alerts; or `make bench`,
+which builds, scans and caches them). Each page is requested `--repeat` times, in process, as the person who
 would open it: a service manager, or the IRO with the largest caseload. Prints the median
 and 95th percentile server time in milliseconds, the SQL queries (which must not grow with
 the number of children) and each page's time as a multiple of the reference view's, a
@@ -74,9 +75,10 @@ def pages() -> tuple[int, list[tuple[User | None, str, str]]]:
     children_list = reverse("children:list")
     return looked_after, [
         (None, REFERENCE, reverse("health")),
-        (manager, "manager home", reverse("home")),
+        (manager, "manager home (service dashboard)", reverse("home")),
         (manager, "children list, first page", children_list),
         (manager, "children list, last page", f"{children_list}?page={last_page}"),
+        (manager, "children list, next review overdue", f"{children_list}?next_review=overdue"),
         (manager, "search by reference", f"{children_list}?q={child.child_ref}"),
         (manager, "search by name", f"{children_list}?q={child.last_name}"),
         (manager, "unallocated queue", reverse("children:unallocated")),
@@ -85,6 +87,9 @@ def pages() -> tuple[int, list[tuple[User | None, str, str]]]:
         (manager, "allocate a child", reverse("children:allocate", args=[child.public_id])),
         (manager, "escalations", reverse("escalations:list")),
         (manager, "independent visitors", reverse("support:iv_list")),
+        (manager, "alerts (manager)", reverse("alerts:list")),
+        (iro, "IRO's week (dashboard)", reverse("dashboards:iro")),
+        (iro, "alerts (IRO)", reverse("alerts:list")),
         (iro, f"IRO caseload ({iro.held} children)", reverse("reviews:caseload")),  # type: ignore[attr-defined]
         (iro, "child page", reverse("children:detail", args=[child.public_id])),
         (iro, "child timeline", reverse("reviews:timeline", args=[child.public_id])),
