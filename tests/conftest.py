@@ -28,12 +28,11 @@ def fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
+def empty_cache() -> None:
     """Each test starts with nothing cached: a figure cached by one test is not another's."""
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @pytest.fixture
