@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from children.models import PeriodOfCare
@@ -39,8 +39,15 @@ def _months(today: date) -> list[date]:
     return [first + relativedelta(months=n) for n in range(MONTHS)]
 
 
-def _by_month(rows: list[tuple[date, int]]) -> dict[date, int]:
-    return dict(rows)
+def _per_month(periods: QuerySet, field: str, first: date, today: date) -> dict[date, int]:
+    """How many periods of care have `field` (their start or end) in each month."""
+    return dict(
+        periods.filter(**{f"{field}__gte": first, f"{field}__lte": today})
+        .annotate(month=TruncMonth(field))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
 
 def monthly_trends(*, today: date) -> list[Month]:
@@ -68,24 +75,8 @@ def _compute(today: date) -> list[Month]:
         row["month"]: (row["held"], row["in_time"]) for row in reviews
     }
     periods = PeriodOfCare.objects.filter(child__archived_at__isnull=True)
-    started = _by_month(
-        list(
-            periods.filter(start_date__gte=first, start_date__lte=today)
-            .annotate(month=TruncMonth("start_date"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    )
-    ceased = _by_month(
-        list(
-            periods.filter(end_date__gte=first, end_date__lte=today)
-            .annotate(month=TruncMonth("end_date"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    )
+    started = _per_month(periods, "start_date", first, today)
+    ceased = _per_month(periods, "end_date", first, today)
     ends = {month: min(month + relativedelta(months=1, days=-1), today) for month in months}
     # Looked after at the end of a month: in care that day and not ceasing on it (as the
     # annual report counts "at 31 March").
