@@ -12,7 +12,6 @@ from audit.models import Action, Kind
 from audit.writer import record, record_reads
 from core.access import role_required
 from dashboards import charts, downloads, selectors, trends
-from dashboards.charts import Chart
 from iro_service import selectors as staff_selectors
 from iro_service.http import AuthedHttpRequest
 
@@ -61,62 +60,12 @@ def service_dashboard(request: AuthedHttpRequest) -> HttpResponse:
             "dashboard": dashboard,
             "page_obj": Paginator(dashboard.iros, IRO_PAGE_SIZE).get_page(request.GET.get("page")),
             "months": months,
-            "charts": _charts(dashboard, months),
+            "charts": charts.service_charts(dashboard, months),
             "today": today,
             "access_changes": staff_selectors.access_changes(since=since),
             "days": ACCESS_CHANGES_DAYS,
         },
     )
-
-
-def _charts(dashboard: selectors.ServiceDashboard, months: list[trends.Month]) -> dict[str, str]:
-    """The service dashboard's charts as inline SVG, each beside a table of its figures."""
-    labels = [month.label for month in months]
-    drawn = {
-        "reviews": Chart(
-            "reviews",
-            "Reviews held each month, and how many in time",
-            "Bar chart of reg. 33 reviews held in each of the last 24 months beside those held "
-            "in time; the figures are in the table below it.",
-            labels,
-            [
-                ("Held", [float(m.held) for m in months]),
-                ("In time", [float(m.in_time) for m in months]),
-            ],
-            horizontal=True,
-        ),
-        "looked_after": Chart(
-            "looked_after",
-            "Children looked after at each month's end",
-            "Bar chart of the children looked after at the end of each of the last 24 months; "
-            "the figures are in the table below it.",
-            labels,
-            [("Looked after", [float(m.looked_after_at_end) for m in months])],
-            horizontal=True,
-        ),
-        "movement": Chart(
-            "movement",
-            "Children starting and ceasing care each month",
-            "Bar chart of periods of care starting and ending in each of the last 24 months; "
-            "the figures are in the table below it.",
-            labels,
-            [
-                ("Started", [float(m.started) for m in months]),
-                ("Ceased", [float(m.ceased) for m in months]),
-            ],
-            horizontal=True,
-        ),
-        "rag": Chart(
-            "rag",
-            "Latest RAG rating of each child looked after",
-            "Bar chart of children looked after by their latest RAG rating, each bar named "
-            "by its rating; the figures are in the table beside it.",
-            [figure.label for figure in dashboard.rag],
-            [("Children", [float(figure.count) for figure in dashboard.rag])],
-            horizontal=True,
-        ),
-    }
-    return {key: charts.svg(chart) for key, chart in drawn.items()}
 
 
 @role_required(VIEW_ALL)
