@@ -338,7 +338,7 @@ def service_dashboard(*, today: date) -> ServiceDashboard:
                     "start_date"
                 )[:1]
             )
-        ).order_by("waiting_since")[:10]
+        ).order_by("waiting_since", "pk")[:10]
     ]
     return ServiceDashboard(
         iros=_iro_rows(today, year_start),
