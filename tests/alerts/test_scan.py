@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from alerts import services
 from alerts.kinds import AlertKind
 from alerts.models import Alert, Scan
 from children.models import Child
 from tests import factories
+from tests.conftest import FIXED_NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_a_scan_that_dies_part_way_leaves_nothing_half_done(monkeypatch):
     services.alerts_scan(today=TODAY)
     before = set(Alert.objects.values_list("pk", "cleared_at"))
     factories.looked_after_child(start=date(2024, 4, 2))
-    Child.objects.filter(pk=Alert.objects.first().child_id).update(archived_at=timezone.now())
+    Child.objects.filter(pk=Alert.objects.first().child_id).update(archived_at=FIXED_NOW)
 
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")
