@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.e2e.conftest import sign_in
@@ -17,6 +17,8 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def violations(page: Page) -> list[str]:
+    """axe-core's findings on the page, once the page has loaded (a form's POST may still be on its way)."""
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
@@ -77,6 +79,7 @@ def test_manager_pages_and_error_states_have_no_accessibility_violations(
         found[url] = violations(page)
     page.goto(live_server.url + reverse("children:create"))
     page.get_by_role("button", name="Add child").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("There is a problem")
     found["add a child, with errors"] = violations(page)
     assert found == {url: [] for url in found}
 
@@ -94,6 +97,7 @@ def test_admin_pages_have_no_accessibility_violations(page: Page, live_server, a
         found[url] = violations(page)
     page.goto(live_server.url + reverse("staff:create"))
     page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("There is a problem")
     found["add a member of staff, with errors"] = violations(page)
     assert found == {url: [] for url in found}
 
