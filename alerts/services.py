@@ -25,7 +25,7 @@ from alerts.models import Alert, AlertRead, AlertSettings, Digest, DigestStatus,
 from audit.models import Action, AuditEvent, Kind
 from audit.writer import record_reads
 from iro_service.models import User
-from reviews.services import next_due_store
+from reviews.services import period_summary_store
 
 logger = logging.getLogger(__name__)
 
@@ -128,9 +128,9 @@ def alerts_scan(
             raising += new
             clearing += cleared
             result.counts[kind] = KindCount(len(new), still_open, len(cleared))
-        # The scan has worked out every child's next review due: it stores it too, so a
-        # stored date a lost save left stale is put right within the hour (ADR 0017).
-        next_due_store(
+        # The scan has worked out every child's next review due: it stores it (and the latest
+        # rating) too, so what a lost save left stale is put right within the hour (ADR 0017).
+        period_summary_store(
             {child: due.due for child, due in scope.next_due.items()}, child_ids=child_ids
         )
         Alert.objects.bulk_create(raising, ignore_conflicts=True)

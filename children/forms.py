@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from children import codes, rules
+from children import codes
 from children.models import Allocation, Child, ChildQuerySet, CoverArrangement, Sex
 from children.services import EpisodeData
 from core.dates import long_date
@@ -455,64 +455,6 @@ class ArchiveForm(forms.Form):
             Field.text("reason"),
             Submit("submit", "Archive record", css_class="govuk-button--warning"),
         )
-
-
-def _any_code(field: str, empty: str) -> list[tuple[str, str]]:
-    """Every code a field has held, for filtering records of any year."""
-    return [("", empty)] + [(c, f"{c}: {t}") for c, t in codes.all_codes(field).items()]
-
-
-class _IroNames(forms.models.ModelChoiceIterator):
-    """The IRO choices as (public id, name) straight from the database: no User objects."""
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("public_id", "full_name")
-
-
-class _IroChoiceField(forms.ModelChoiceField):
-    iterator = _IroNames
-
-
-class ChildFilterForm(forms.Form):
-    """Search and filters of the children list; every field optional."""
-
-    q = forms.CharField(
-        label="Name or child reference",
-        required=False,
-        max_length=100,
-        error_messages={"max_length": "Search must be 100 characters or less"},
-    )
-    iro = _IroChoiceField(
-        label="IRO",
-        queryset=User.objects.iros().order_by("full_name"),
-        required=False,
-        empty_label="Any IRO",
-        to_field_name="public_id",
-    )
-    legal_status = forms.ChoiceField(
-        label="Legal status", required=False, choices=lambda: _any_code("LS", "Any legal status")
-    )
-    placement_type = forms.ChoiceField(
-        label="Placement type",
-        required=False,
-        choices=lambda: _any_code("PLACE", "Any placement type"),
-    )
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[
-            ("looked_after", "Looked after now"),
-            ("ceased", "No longer looked after"),
-            ("all", "All"),
-        ],
-    )
-    next_review = forms.ChoiceField(
-        label="Next review",
-        required=False,
-        choices=[("", "Any"), *rules.NEXT_REVIEW_WINDOWS.items()],
-    )
 
 
 class SiblingForm(forms.Form):

@@ -18,6 +18,15 @@ class Sex(models.TextChoices):
     UNKNOWN = "U", "Unknown or not stated"
 
 
+def waiting_for_an_iro(on: date) -> "models.QuerySet":
+    """The ids of children looked after with no IRO allocation in force on `on` (one yet to
+    start is none). Driven from the open periods, not from every child: the partial indexes on
+    open periods and open allocations are merged and only the few waiting are read (issue 9)."""
+    allocated = Allocation.objects.open().filter(child=OuterRef("child"), start_date__lte=on)
+    waiting = PeriodOfCare.objects.filter(end_date=None).exclude(Exists(allocated))
+    return waiting.values_list("child", flat=True)
+
+
 class ChildQuerySet(models.QuerySet["Child"]):
     def not_archived(self) -> "ChildQuerySet":
         return self.filter(archived_at__isnull=True)
@@ -42,12 +51,7 @@ class ChildQuerySet(models.QuerySet["Child"]):
 
     def unallocated(self, on: date | None = None) -> "ChildQuerySet":
         """Looked after with no IRO allocation in force on `on` (today): one yet to start is none."""
-        day = on or timezone.localdate()
-        # Driven from the open periods, not from every child: the two partial indexes on open
-        # periods and open allocations are merged and only the few waiting are read (issue 9).
-        allocated = Allocation.objects.open().filter(child=OuterRef("child"), start_date__lte=day)
-        waiting = PeriodOfCare.objects.filter(end_date=None).exclude(Exists(allocated))
-        return self.filter(pk__in=waiting.values("child"))
+        return self.filter(pk__in=waiting_for_an_iro(on or timezone.localdate()))
 
     def with_current(self) -> "ChildQuerySet":
         """Annotate the open episode's legal status and placement and the allocated IRO."""
@@ -123,7 +127,12 @@ class Child(Record):
                 fields=["last_name", "first_name", "id"],
                 condition=Q(archived_at__isnull=True),
                 name="child_name_order",
-            )
+            ),
+            # The few archived children, so "not archived" is an anti-join against them
+            # (not_archived_child) instead of a join to every child (ADR 0018).
+            models.Index(
+                fields=["id"], condition=Q(archived_at__isnull=False), name="child_archived"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +185,13 @@ class Child(Record):
             raise ValidationError(errors)
 
 
+def not_archived_child(field: str = "child") -> Q:
+    """Rows of another model whose child (`field`) is not archived, tested against the archived
+    children alone (index child_archived): at 100,000 children the join to every child for
+    `archived_at IS NULL` cost more than the count it served (ADR 0018)."""
+    return ~Q(**{f"{field}__in": Child.objects.filter(archived_at__isnull=False).values("pk")})
+
+
 class PeriodOfCare(Record, ChildDates, DateRange):
     """A continuous period of being looked after, from starting to ceasing (SSDA903)."""
 
@@ -183,8 +199,11 @@ class PeriodOfCare(Record, ChildDates, DateRange):
     reason_ceased = models.CharField(max_length=3, blank=True)
     # The next review due in this open period, as reviews.rules computes it, stored so lists
     # and dashboards can filter and count by it in SQL at any size; blank when unknown or
-    # once the period ends. Kept right by reviews.services.next_due_refresh (ADR 0017).
+    # once the period ends. Kept right by reviews.services.period_summary_refresh (ADR 0017).
     next_review_due = models.DateField(null=True, blank=True, editable=False)
+    # The child's latest RAG rating ("red", "amber", "green"; blank when not rated yet), stored
+    # on the open period for the same reason and by the same service (ADR 0018).
+    latest_rating = models.CharField(max_length=5, blank=True, editable=False)
 
     CHILD_DATE_FIELDS = ("start_date",)
 

@@ -6,46 +6,18 @@ from datetime import date, timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
 
 from children import rules
-from children.forms import ChildFilterForm
-from children.models import Allocation, Child, ChildQuerySet, Episode, PeriodOfCare
+from children.models import (
+    Allocation,
+    Child,
+    ChildQuerySet,
+    Episode,
+    PeriodOfCare,
+    waiting_for_an_iro,
+)
 from iro_service.models import Role, User
 from iro_service.working_days import working_days_between
-
-
-def children_filtered(children: ChildQuerySet, form: ChildFilterForm) -> ChildQuerySet:
-    """Apply the children list's search and filters to an already access-checked queryset."""
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status") or "looked_after"
-    if status == "looked_after":
-        children = children.looked_after_now()
-    elif status == "ceased":
-        children = children.exclude(periods__end_date=None)
-    if q := (data.get("q") or "").strip():
-        terms = Q()
-        for word in q.split():
-            terms &= _search_term(word)
-        children = children.filter(terms)
-    if iro := data.get("iro"):
-        children = children.allocated_to([iro])
-    open_episode = Episode.objects.open()
-    if legal_status := data.get("legal_status"):
-        children = children.filter(
-            pk__in=open_episode.filter(legal_status=legal_status).values("child")
-        )
-    if placement_type := data.get("placement_type"):
-        children = children.filter(
-            pk__in=open_episode.filter(placement_type=placement_type).values("child")
-        )
-    if window := data.get("next_review"):
-        children = children.filter(
-            pk__in=PeriodOfCare.objects.filter(end_date=None)
-            .filter(next_review_window(window, today=timezone.localdate()))
-            .values("child")
-        )
-    return children.order_by("last_name", "first_name", "pk")
 
 
 def next_review_window(window: str, *, today: date, through: str = "") -> Q:
@@ -59,7 +31,7 @@ def next_review_window(window: str, *, today: date, through: str = "") -> Q:
     return Q(**{f"{field}__gte": today, f"{field}__lte": soon})
 
 
-def _search_term(word: str) -> Q:
+def search_term(word: str) -> Q:
     """A search word as a filter: a reference if it has a digit in it (names have none), else
     part of a first, last or preferred name.
 
@@ -141,9 +113,11 @@ def unallocated_children(children: ChildQuerySet, *, today: date) -> list[Waitin
     )
     # The few waiting are found first and only they are annotated: annotated first, every
     # looked-after child's current care would be worked out to keep a handful (issue 9).
-    waiting_ids = list(children.unallocated(on=today).values_list("pk", flat=True))
+    # The ids come from the open periods alone, then `children` (access and filters) keeps
+    # those it holds by primary key: no pass over every child (ADR 0018).
+    waiting_ids = list(waiting_for_an_iro(today))
     rows = (
-        Child.objects.filter(pk__in=waiting_ids)
+        children.filter(pk__in=waiting_ids)
         .with_current()
         .annotate(waiting_since=Greatest(period_start, Coalesce(last_allocation_end, period_start)))
         .order_by("waiting_since", "last_name")

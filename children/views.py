@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods
 from audit.models import Action
 from audit.writer import record_reads
 from children import access, selectors, services
+from children.filters import ChildFilter, ChildListFilter
 from children.forms import (
     AllocationForm,
     ArchiveForm,
     ChildAdmitForm,
     ChildEditForm,
-    ChildFilterForm,
     CoverChangeForm,
     CoverEndForm,
     CoverForm,
@@ -40,10 +40,10 @@ from iro_service.models import User
 
 @role_required(access.VIEW_ALL)
 def child_list(request: AuthedHttpRequest) -> HttpResponse:
-    form = ChildFilterForm(request.GET or None)
-    children = selectors.children_filtered(access.children_visible_to(request.user), form)
+    filters = ChildListFilter(request.GET, queryset=access.children_visible_to(request.user))
+    form = filters.form
     page = selectors.children_page(
-        children, number=request.GET.get("page"), per_page=settings.CHILDREN_PAGE_SIZE
+        filters.qs, number=request.GET.get("page"), per_page=settings.CHILDREN_PAGE_SIZE
     )
     record_reads(
         user=request.user, action=Action.CHILD_LIST, children=page.object_list, request=request
@@ -66,9 +66,8 @@ def child_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @role_required(access.ALLOCATE)
 def unallocated(request: AuthedHttpRequest) -> HttpResponse:
-    waiting = selectors.unallocated_children(
-        access.children_visible_to(request.user), today=timezone.localdate()
-    )
+    child_filters = ChildFilter.of(request)  # from the service overview, or every child
+    waiting = selectors.unallocated_children(child_filters.qs, today=timezone.localdate())
     record_reads(
         user=request.user,
         action=Action.UNALLOCATED_VIEW,
@@ -80,6 +79,7 @@ def unallocated(request: AuthedHttpRequest) -> HttpResponse:
         "children/unallocated_list.html",
         {
             "waiting": waiting,
+            "child_filters": child_filters,
             "target": settings.IRO_ALLOCATION_TARGET_WORKING_DAYS,
             "caseloads": selectors.caseloads(),
         },

@@ -84,8 +84,13 @@ def _waiting(board: ServiceDashboard, months: list[Month]) -> Rows:
     return [
         ["Child reference", "Name", "Looked after since", "Working days waited"],
         *(
-            [child.child_ref, child.full_name, child.waiting_since.isoformat(), waited]
-            for child, waited in board.waiting
+            [
+                row.child.child_ref,
+                row.child.full_name,
+                row.waiting_since.isoformat(),
+                row.working_days_waited,
+            ]
+            for row in board.waiting
         ),
     ]
 

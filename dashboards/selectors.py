@@ -6,23 +6,25 @@ from typing import Any
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from alerts.kinds import AlertKind
 from alerts.selectors import alerts_for, counts_by_kind, unread_count
 from children import rules
 from children.access import children_visible_to
-from children.models import Allocation, Child, CoverArrangement, PeriodOfCare
-from children.selectors import next_review_window
+from children.filters import ChildFilter
+from children.models import Allocation, Child, CoverArrangement, PeriodOfCare, not_archived_child
+from children.rules import RAG_LABELS
+from children.selectors import WaitingChild, next_review_window, unallocated_children
 from dashboards.cache import for_the_day
 from escalations.models import Escalation, Stage
 from escalations.selectors import open_escalations_of
 from iro_service.models import User
-from iro_service.working_days import add_working_days, subtract_working_days, working_days_between
+from iro_service.working_days import add_working_days, subtract_working_days
 from reporting.rules import HANDBOOK_CASELOAD, ReportingYear, caseload_band, pct
 from reviews import selectors as reviews
-from reviews.models import Participation, RagRating, Review
+from reviews.models import Participation, Review
 from reviews.selectors import CASELOAD_TIMINGS, CaseloadRow
 from support.models import IvReferral
 
@@ -60,9 +62,6 @@ class IroDashboard:
     week: list[Figure]
     rag: list[Figure]
     oversight: list[Figure]
-
-
-RAG_LABELS = (("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("none", "Not rated yet"))
 
 
 def iro_dashboard(user: User, *, today: date) -> IroDashboard:
@@ -138,6 +137,7 @@ class IroRow:
     held_ytd: int
     in_time_12m: int
     held_12m: int
+    chosen: tuple[tuple[str, str], ...] = ()  # the dashboard's filters, carried to the lists
 
     @property
     def per_fte(self) -> float | None:
@@ -163,11 +163,25 @@ class IroRow:
         return pct(self.in_time_12m, self.held_12m)
 
     def list_url(self, **query: str) -> str:
-        return _children(iro=str(self.iro.public_id), **query)
+        return _children(dict(self.chosen), iro=str(self.iro.public_id), **query)
+
+    @property
+    def due_soon_url(self) -> str:
+        return self.list_url(next_review="due_4_weeks")
+
+    @property
+    def overdue_url(self) -> str:
+        return self.list_url(next_review="overdue")
 
 
-def _children(**query: str) -> str:
-    return reverse("children:list") + ("?" + urlencode(query) if query else "")
+def _children(chosen: dict[str, str], **query: str) -> str:
+    """The children list with the dashboard's filters and the figure's own."""
+    return _with(reverse("children:list"), chosen, **query)
+
+
+def _with(url: str, chosen: dict[str, str], **query: str) -> str:
+    wanted = {**chosen, **query}
+    return url + ("?" + urlencode(wanted) if wanted else "")
 
 
 @dataclass(frozen=True)
@@ -178,33 +192,52 @@ class ServiceDashboard:
     participation: list[tuple[str, str, int]]
     parents_view: tuple[int, int]
     escalations: list[tuple[str, int, int]]
-    waiting: list[tuple[Any, int]]  # a child and the working days they have waited
+    waiting: list[WaitingChild]  # the longest waiting for an IRO
     year_start: date
+    chosen: dict[str, str]  # the filters applied, as the URL gave them
 
 
-def _iro_rows(today: date, year_start: date) -> list[IroRow]:
-    """Per IRO: children held, reviews due in 4 weeks and overdue, timeliness (3 queries)."""
-    through = "child__periods__"
-    soon = next_review_window("due_4_weeks", today=today, through=through)
-    overdue = next_review_window("overdue", today=today, through=through)
-    held = (
-        Allocation.objects.open()
-        .filter(child__archived_at__isnull=True, child__periods__end_date=None)
-        .values("iro_id")
+def _of_children(rows: QuerySet, within: QuerySet | None) -> QuerySet:
+    """Rows of children not archived, and of those `within` when the dashboard is filtered."""
+    rows = rows.filter(not_archived_child())
+    return rows if within is None else rows.filter(child__in=within)
+
+
+def _caseloads(today: date, within: QuerySet | None) -> dict[int | None, dict[str, int]]:
+    """One pass over the open periods, grouped by the IRO allocated today (None: waiting for
+    one): children, reviews due in 4 weeks and overdue, and the latest RAG ratings (1 query)."""
+    allocated = Allocation.objects.open().filter(child=OuterRef("child"), start_date__lte=today)
+    ratings = {key: Count("pk", filter=Q(latest_rating=key)) for key, _ in RAG_LABELS[:3]}
+    rows = (
+        _of_children(PeriodOfCare.objects.filter(end_date=None), within)
+        .annotate(iro=Subquery(allocated.values("iro")[:1]))
+        .values("iro")
         .annotate(
-            # One open allocation and one open period a child (constraints): no duplicates.
-            children=Count("child"),
-            due_soon=Count("child", filter=soon),
-            overdue=Count("child", filter=overdue),
+            children=Count("pk"),  # one open period a child (a constraint): no duplicates
+            due_soon=Count("pk", filter=next_review_window("due_4_weeks", today=today)),
+            overdue=Count("pk", filter=next_review_window("overdue", today=today)),
+            **ratings,
         )
         .order_by()
     )
-    counts: dict[int, dict[str, Any]] = {row["iro_id"]: dict(row) for row in held}
-    times = for_the_day("timeliness", today, lambda: _timeliness_by_iro(today, year_start))
-    iros = User.objects.iros().filter(Q(is_active=True) | Q(pk__in=list(counts)))
+    return {row.pop("iro"): row for row in rows}
+
+
+def _iro_rows(
+    caseloads: dict[int | None, dict[str, int]], times: dict[int, dict[str, Any]], chosen: dict
+) -> list[IroRow]:
+    """Per IRO: children held, reviews due in 4 weeks and overdue, timeliness (1 query)."""
+    held = [pk for pk in caseloads if pk is not None]
+    iros = User.objects.iros()
+    if iro := chosen.get("iro"):
+        iros = iros.filter(public_id=iro)
+    elif not chosen:
+        iros = iros.filter(Q(is_active=True) | Q(pk__in=held))
+    else:
+        iros = iros.filter(pk__in=held)  # filtered: the IROs of the children it keeps
     rows = []
     for iro in iros.order_by("full_name"):
-        held_row: dict[str, Any] = counts.get(iro.pk, {})
+        held_row = caseloads.get(iro.pk, {})
         time_row: dict[str, Any] = times.get(iro.pk, {})
         rows.append(
             IroRow(
@@ -216,6 +249,7 @@ def _iro_rows(today: date, year_start: date) -> list[IroRow]:
                 held_ytd=time_row.get("held_ytd", 0),
                 in_time_12m=time_row.get("in_time_12m", 0),
                 held_12m=time_row.get("held_12m", 0),
+                chosen=tuple(chosen.items()),
             )
         )
     # The most stretched first; an IRO with no FTE recorded after those with one.
@@ -224,15 +258,20 @@ def _iro_rows(today: date, year_start: date) -> list[IroRow]:
     )
 
 
-def _timeliness_by_iro(today: date, year_start: date) -> dict[int, dict[str, Any]]:
+def _held_reviews(within: QuerySet | None) -> QuerySet[Review]:
+    reviews = Review.objects.held().reg33()
+    return reviews if within is None else reviews.filter(child__in=within)
+
+
+def _timeliness_by_iro(
+    today: date, year_start: date, within: QuerySet | None
+) -> dict[int, dict[str, Any]]:
     """Reg. 33 reviews each IRO chaired with a known due date, and how many in time: since
     `year_start` and over the 12 months to `today` (one query)."""
     twelve = today - relativedelta(months=12)
-    known = Q(due_date__isnull=False)
     timely = (
-        Review.objects.held()
-        .reg33()
-        .filter(known, held_on__gte=min(twelve, year_start), held_on__lte=today)
+        _held_reviews(within)
+        .filter(due_date__isnull=False, held_on__gte=min(twelve, year_start), held_on__lte=today)
         .values("iro_id")
         .annotate(
             held_ytd=Count("pk", filter=Q(held_on__gte=year_start)),
@@ -245,108 +284,112 @@ def _timeliness_by_iro(today: date, year_start: date) -> dict[int, dict[str, Any
     return {row["iro_id"]: dict(row) for row in timely}
 
 
-def _review_statistics(today: date) -> tuple[dict[str | None, int], dict[str, int], dict[str, int]]:
-    """The latest RAG rating of every child looked after, and the participation and parents'
-    views of the reg. 33 reviews held in the 12 months to `today` (3 queries)."""
-    looked_after = Child.objects.not_archived().looked_after_now()
-    latest = RagRating.objects.filter(child=OuterRef("pk")).order_by("-set_on", "-created_at")
-    spread = dict(
-        looked_after.annotate(latest=Subquery(latest.values("rating")[:1]))
-        .order_by()
-        .values_list("latest")
-        .annotate(n=Count("pk"))
-    )
+def _review_statistics(
+    today: date, within: QuerySet | None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The participation and parents' views of the reg. 33 reviews held in the 12 months to
+    `today` (2 queries)."""
     twelve = today - relativedelta(months=12)
-    reviews = Review.objects.held().reg33().filter(held_on__gt=twelve, held_on__lte=today)
+    reviews = _held_reviews(within).filter(held_on__gt=twelve, held_on__lte=today)
     by_code = dict(reviews.order_by().values_list("participation").annotate(n=Count("pk")))
     views = reviews.aggregate(
         yes=Count("pk", filter=Q(parents_view="yes")), no=Count("pk", filter=Q(parents_view="no"))
     )
-    return spread, by_code, views
+    return by_code, views
 
 
-def service_dashboard(*, today: date) -> ServiceDashboard:
-    """The service at a glance, every figure an aggregate in the database: a fixed number of
-    queries whatever the caseload (fewer when the statistics are cached: dashboards.cache)."""
+def service_dashboard(*, today: date, filters: ChildFilter) -> ServiceDashboard:
+    """The service at a glance for the children `filters` keeps, every figure an aggregate in
+    the database: a fixed number of queries whatever the caseload (fewer when the statistics
+    are cached: dashboards.cache)."""
     year_start = ReportingYear.holding(today).start
-    looked_after = Child.objects.not_archived().looked_after_now()
-    open_periods = PeriodOfCare.objects.filter(end_date=None, child__archived_at__isnull=True)
-    period_counts = open_periods.aggregate(
-        soon=Count("pk", filter=next_review_window("due_4_weeks", today=today)),
-        overdue=Count("pk", filter=next_review_window("overdue", today=today)),
+    chosen = filters.chosen()
+    within = filters.qs.values("pk") if chosen else None
+    caseloads = _caseloads(today, within)
+    total = {
+        key: sum(row[key] for row in caseloads.values())
+        for key in ("children", "due_soon", "overdue", "red", "amber", "green")
+    }
+    waiting = unallocated_children(
+        filters.qs if chosen else Child.objects.not_archived(), today=today
     )
-    unallocated = Child.objects.not_archived().unallocated(today)
+    iv_waiting = _of_children(IvReferral.objects.filter(closed_on=None), within).count()
+    escalation_stages: dict[str, dict[str, Any]] = {
+        row["stage"]: dict(row)
+        for row in _of_children(Escalation.objects.open(), within)
+        .values("stage")
+        .annotate(
+            n=Count("pk"), old=Count("pk", filter=Q(raised_on__lt=subtract_working_days(today, 20)))
+        )
+        .order_by()
+    }
+    open_escalations = sum(row["n"] for row in escalation_stages.values())
     headline = [
-        Figure("Children looked after", looked_after.count(), _children()),
+        Figure("Children looked after", total["children"], _children(chosen)),
         Figure(
             "Waiting for an IRO",
-            unallocated.count(),
-            reverse("children:unallocated"),
-            warn=unallocated.exists(),
+            len(waiting),
+            _with(reverse("children:unallocated"), chosen),
+            warn=bool(waiting),
         ),
         Figure(
             rules.NEXT_REVIEW_WINDOWS["overdue"] + " reviews",
-            period_counts["overdue"],
-            _children(next_review="overdue"),
-            warn=period_counts["overdue"] > 0,
+            total["overdue"],
+            _children(chosen, next_review="overdue"),
+            warn=total["overdue"] > 0,
         ),
         Figure(
             rules.NEXT_REVIEW_WINDOWS["due_4_weeks"],
-            period_counts["soon"],
-            _children(next_review="due_4_weeks"),
+            total["due_soon"],
+            _children(chosen, next_review="due_4_weeks"),
         ),
-        Figure(
-            "Open escalations",
-            Escalation.objects.open().filter(child__archived_at__isnull=True).count(),
-            reverse("escalations:list"),
-        ),
+        Figure("Open escalations", open_escalations, _with(reverse("escalations:list"), chosen)),
         Figure(
             "Waiting for an Independent Visitor",
-            IvReferral.objects.filter(closed_on=None, child__archived_at__isnull=True).count(),
-            reverse("support:iv_list"),
-        ),
-        Figure(
-            "Cover in place",
-            CoverArrangement.objects.in_force_on(today).count(),
-            reverse("children:cover"),
+            iv_waiting,
+            _with(reverse("support:iv_list"), chosen) + "#waiting",
         ),
     ]
-    spread, by_code, views = for_the_day("reviews", today, lambda: _review_statistics(today))
+    if not chosen:  # cover is between IROs, not of children: shown for the whole service
+        headline.append(
+            Figure(
+                "Cover in place",
+                CoverArrangement.objects.in_force_on(today).count(),
+                reverse("children:cover"),
+            )
+        )
+    key = urlencode(sorted(chosen.items()))
+    times = for_the_day(
+        f"timeliness?{key}", today, lambda: _timeliness_by_iro(today, year_start, within)
+    )
+    by_code, views = for_the_day(f"reviews?{key}", today, lambda: _review_statistics(today, within))
+    not_rated = total["children"] - total["red"] - total["amber"] - total["green"]
     rag = [
-        Figure(label, spread.get(None if key == "none" else key, 0), "")
-        for key, label in RAG_LABELS
+        Figure(
+            label,
+            not_rated if code == "none" else total[code],
+            # Filtered by another rating, this one has no children and no list to open.
+            _children(chosen, rag=code) if chosen.get("rag") in (None, code) else "",
+        )
+        for code, label in RAG_LABELS
     ]
     participation = [(code, label, by_code.get(code, 0)) for code, label in Participation.choices]
-    long_ago = subtract_working_days(today, 20)
-    stages: dict[str, dict[str, Any]] = {
-        row["stage"]: dict(row)
-        for row in Escalation.objects.open()
-        .filter(child__archived_at__isnull=True)
-        .values("stage")
-        .annotate(n=Count("pk"), old=Count("pk", filter=Q(raised_on__lt=long_ago)))
-        .order_by()
-    }
     escalations = [
-        (label, stages.get(stage, {}).get("n", 0), stages.get(stage, {}).get("old", 0))
+        (
+            label,
+            escalation_stages.get(stage, {}).get("n", 0),
+            escalation_stages.get(stage, {}).get("old", 0),
+        )
         for stage, label in Stage.choices
     ]
-    waiting = [
-        (child, working_days_between(child.waiting_since, today))  # type: ignore[attr-defined]
-        for child in unallocated.annotate(
-            waiting_since=Subquery(
-                PeriodOfCare.objects.filter(child=OuterRef("pk"), end_date=None).values(
-                    "start_date"
-                )[:1]
-            )
-        ).order_by("waiting_since", "pk")[:10]
-    ]
     return ServiceDashboard(
-        iros=_iro_rows(today, year_start),
+        iros=_iro_rows(caseloads, times, chosen),
         headline=headline,
         rag=rag,
         participation=participation,
         parents_view=(views["yes"], views["no"]),
         escalations=escalations,
-        waiting=waiting,
+        waiting=waiting[:10],
         year_start=year_start,
+        chosen=chosen,
     )

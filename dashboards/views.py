@@ -1,6 +1,7 @@
 """The dashboards: an IRO's week, and the service at a glance for managers."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import Action, Kind
 from audit.writer import record, record_reads
+from children.filters import ChildFilter
 from core.access import role_required
 from dashboards import charts, downloads, selectors, trends
 from iro_service import selectors as staff_selectors
@@ -44,11 +46,12 @@ def iro_dashboard(request: AuthedHttpRequest) -> HttpResponse:
 def service_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """A service manager's home: the service at a glance, then recent changes to staff access."""
     today = timezone.localdate()
-    dashboard = selectors.service_dashboard(today=today)
+    filters = ChildFilter.of(request)
+    dashboard = selectors.service_dashboard(today=today, filters=filters)
     record_reads(
         user=request.user,
         action=Action.CHILD_LIST,
-        children=[child for child, _ in dashboard.waiting],
+        children=[row.child for row in dashboard.waiting],
         request=request,
     )
     since = timezone.now() - timedelta(days=ACCESS_CHANGES_DAYS)
@@ -58,6 +61,8 @@ def service_dashboard(request: AuthedHttpRequest) -> HttpResponse:
         "dashboards/service.html",
         {
             "dashboard": dashboard,
+            "form": filters.form,
+            "query_string": urlencode(dashboard.chosen),
             "page_obj": Paginator(dashboard.iros, IRO_PAGE_SIZE).get_page(request.GET.get("page")),
             "months": months,
             "charts": charts.service_charts(dashboard, months),
@@ -75,19 +80,19 @@ def service_download(request: AuthedHttpRequest, table: str) -> HttpResponse:
     if table not in downloads.TABLES:
         raise Http404("No such table")
     today = timezone.localdate()
-    dashboard = selectors.service_dashboard(today=today)
+    dashboard = selectors.service_dashboard(today=today, filters=ChildFilter.of(request))
     record(
         user=request.user,
         kind=Kind.READ,
         action=Action.DASHBOARD_DOWNLOAD,
         request=request,
-        detail={"table": table},
+        detail={"table": table, "filters": dashboard.chosen},
     )
     if table == "waiting":
         record_reads(
             user=request.user,
             action=Action.DASHBOARD_DOWNLOAD,
-            children=[child for child, _ in dashboard.waiting],
+            children=[row.child for row in dashboard.waiting],
             request=request,
         )
     body = downloads.table_csv(table, dashboard, trends.monthly_trends(today=today))

@@ -373,8 +373,8 @@ class EscalationFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label="Stage", required=False, choices=[("", "Any stage"), *Stage.choices]
     )
-    iro = forms.ModelChoiceField(
-        label="IRO",
+    raised_by = forms.ModelChoiceField(
+        label="Raised by",
         queryset=User.objects.none(),
         required=False,
         empty_label="Any IRO",
@@ -387,6 +387,6 @@ class EscalationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["iro"]).queryset = User.objects.iros().order_by(
-            "full_name"
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["raised_by"]
+        ).queryset = User.objects.iros().order_by("full_name")

@@ -50,7 +50,7 @@ def escalations_filtered(
     escalations = escalations.open()
     if stage := data.get("stage"):
         escalations = escalations.filter(stage=stage)
-    if iro := data.get("iro"):
+    if iro := data.get("raised_by"):
         escalations = escalations.filter(raised_by=iro)
     if area := data.get("area"):
         escalations = escalations.filter(areas__area=area).distinct()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from audit.models import Action
 from audit.writer import record_reads
 from children.access import VIEW_ALLOCATED, child_for
+from children.filters import ChildFilter
 from children.models import Child
 from children.pages import about_child
 from core.access import role_required
@@ -132,9 +133,11 @@ def _listed(
 def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
     form = EscalationFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    escalations = selectors.escalations_filtered(
-        access.escalations_visible_to(request.user), data, today=timezone.localdate()
-    )
+    child_filters = ChildFilter.of(request)
+    visible = access.escalations_visible_to(request.user)
+    if child_filters.chosen():  # from the service overview: its figure is this list's length
+        visible = visible.filter(child__in=child_filters.qs.values("pk"))
+    escalations = selectors.escalations_filtered(visible, data, today=timezone.localdate())
     page, rows = _listed(request, escalations)
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(
@@ -142,6 +145,7 @@ def escalation_list(request: AuthedHttpRequest) -> HttpResponse:
         "escalations/escalation_list.html",
         {
             "form": form,
+            "child_filters": child_filters,
             "page_obj": page,
             "rows": rows,
             "query_string": query,

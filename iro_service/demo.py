@@ -26,7 +26,7 @@ from iro_service import scale
 from iro_service.models import Role, User
 from reporting.demo import build_demo_report_records
 from reviews.demo import build_demo_reviews
-from reviews.services import next_due_refresh
+from reviews.services import period_summary_refresh
 from support.demo import build_demo_support
 
 TEMPLATES = 8  # districts planned in Python before the rest are copied in the database
@@ -172,8 +172,8 @@ def build_authority(
             today=today, history_years=history_years, created_by=manager
         )
     # Rows were written straight to the tables: store each child's next review due as a
-    # save would have (ADR 0017).
-    next_due_refresh()
+    # save would have, and the latest rating (ADR 0017, 0018).
+    period_summary_refresh()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # plans for the data just loaded, autovacuum or not

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from children import codes
+from children.rules import AGE_BAND_LABELS
 from escalations.models import Area, Stage
-from reporting.rules import AGE_BAND_LABELS, HANDBOOK_CASELOAD
+from reporting.rules import HANDBOOK_CASELOAD
 from reviews.models import LateReason, OversightKind, Participation
 from reviews.models.review import MONITORING_QUESTIONS
 from support.models import AdvocacyOutcome

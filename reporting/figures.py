@@ -16,10 +16,11 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from children import codes
+from children import rules as children_rules
 from children.models import Allocation, Child, Episode, PeriodOfCare
 from escalations.models import AreaOfConcern, Escalation, Stage
 from reporting.models import Complaint, ComplaintOutcome, ComplaintStage
-from reporting.rules import AGE_BANDS, ReportingYear, born_after_for_age, caseload_band, pct
+from reporting.rules import ReportingYear, caseload_band, pct
 from reviews.models import (
     LateReason,
     OversightKind,
@@ -142,13 +143,11 @@ def children(year: ReportingYear) -> Section:
     at_end = Child.objects.filter(
         archived_at__isnull=True, pk__in=_looked_after_at_end_of(end).values("child")
     )
-    uasc = Q(uasc_from__lte=end) & (Q(uasc_ceased__isnull=True) | Q(uasc_ceased__gt=end))
-    ages: dict[str, Any] = {}
-    for key, low, high in AGE_BANDS:
-        band = Q(date_of_birth__lte=born_after_for_age(end, low))
-        if high is not None:
-            band &= Q(date_of_birth__gt=born_after_for_age(end, high))
-        ages[key] = Count("pk", filter=band)
+    uasc = children_rules.uasc_on(end)
+    ages: dict[str, Any] = {
+        key: Count("pk", filter=children_rules.in_age_band(key, on=end))
+        for key, _, _ in children_rules.AGE_BANDS
+    }
     totals = at_end.aggregate(
         looked_after=Count("pk"),
         male=Count("pk", filter=Q(sex="M")),
@@ -200,7 +199,7 @@ def children(year: ReportingYear) -> Section:
         "ceased": periods["ceased"],
         "ceased_by_reason": _codes(ceased_by, "reason_ceased"),
         "by_sex_at_end": {k: totals[k] for k in ("male", "female", "unknown")},
-        "by_age_at_end": {key: totals[key] for key, _, _ in AGE_BANDS},
+        "by_age_at_end": {key: totals[key] for key, _, _ in children_rules.AGE_BANDS},
         "by_legal_status_at_end": _codes(legal, "legal_status"),
         "uasc_at_end": totals["uasc"],
         "ethnicity_at_end": ethnicity,
@@ -259,7 +258,7 @@ def stability(year: ReportingYear) -> Section:
         "placement_type"
     )
     long_term = (
-        at_end.filter(date_of_birth__gt=born_after_for_age(end, 16))
+        at_end.filter(date_of_birth__gt=children_rules.born_after_for_age(end, 16))
         .annotate(
             care_from=Subquery(period_start[:1]),
             placed_from=Subquery(placement_start[:1]),

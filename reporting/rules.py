@@ -17,22 +17,6 @@ QUEUE_PATIENCE = 60 * 60
 # IRO Handbook 2010, para 7.15: a caseload of 50 to 70 children per full-time IRO.
 HANDBOOK_CASELOAD = (50, 70)
 
-# Age on 31 March, the DfE's children looked after bands (SSDA903 statistics).
-AGE_BANDS = (
-    ("under_1", 0, 1),
-    ("1_to_4", 1, 5),
-    ("5_to_9", 5, 10),
-    ("10_to_15", 10, 16),
-    ("16_and_over", 16, None),
-)
-AGE_BAND_LABELS = {
-    "under_1": "Under 1",
-    "1_to_4": "1 to 4",
-    "5_to_9": "5 to 9",
-    "10_to_15": "10 to 15",
-    "16_and_over": "16 and over",
-}
-
 
 @dataclass(frozen=True)
 class ReportingYear:
@@ -87,12 +71,6 @@ class ReportingYear:
 
     def __str__(self) -> str:
         return self.label
-
-
-def born_after_for_age(on: date, years: int) -> date:
-    """Children born after this day are under `years` old on `on` (29 February birthdays fall on
-    28 February in a common year, as relativedelta counts them)."""
-    return on - relativedelta(years=years)
 
 
 def caseload_band(per_fte: float | None) -> str:

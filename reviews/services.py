@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import Case, Min, OuterRef, Q, Subquery, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -614,39 +614,48 @@ def _check_follow_up_date(rating: RagRating, noted_on: date) -> None:
         )
 
 
-# The stored next review due ------------------------------------------------------------------
+# What is stored on each open period: its next review due and the latest RAG rating ---------
 
 
-def next_due_refresh(*, child_ids: list[int] | None = None) -> int:
-    """Store each open period's next review due (CPPCR 2010, regs. 33 and 48) where it has
-    changed, for `child_ids` or every child; return how many periods changed."""
+def period_summary_refresh(*, child_ids: list[int] | None = None) -> int:
+    """Store each open period's next review due (CPPCR 2010, regs. 33 and 48) and its child's
+    latest RAG rating where they have changed, for `child_ids` or every child; return how many
+    periods changed (ADR 0017, 0018)."""
     from reviews.selectors import next_reviews_due
 
     children = Child.objects.all() if child_ids is None else Child.objects.filter(pk__in=child_ids)
     due = {child: found.due for child, found in next_reviews_due(children).items()}
-    return next_due_store(due, child_ids=child_ids)
+    return period_summary_store(due, child_ids=child_ids)
 
 
-def next_due_store(due: dict[int, date | None], *, child_ids: list[int] | None = None) -> int:
-    """Store `due` (the next review due by child, as reviews.selectors computes it) on the
-    children's open periods, blank on every other period; return how many changed."""
+def period_summary_store(due: dict[int, date | None], *, child_ids: list[int] | None = None) -> int:
+    """Store `due` (the next review due by child, as reviews.selectors computes it) and each
+    child's latest RAG rating on the children's open periods, blank on every other period;
+    return how many periods changed (one read, then the changed rows in batches)."""
     periods = PeriodOfCare.objects.order_by()
     if child_ids is not None:
         periods = periods.filter(child_id__in=child_ids)
-    changed = [
-        PeriodOfCare(pk=pk, next_review_due=wanted)
-        for pk, child_id, end_date, stored in periods.values_list(
-            "pk", "child_id", "end_date", "next_review_due"
-        ).iterator(10_000)
-        if stored != (wanted := due.get(child_id) if end_date is None else None)
-    ]
-    PeriodOfCare.objects.bulk_update(changed, ["next_review_due"], batch_size=2_000)
+    latest = RagRating.objects.filter(child=OuterRef("child")).order_by("-set_on", "-created_at")
+    rows = periods.annotate(
+        rating=Case(When(end_date=None, then=Subquery(latest.values("rating")[:1])), default=None)
+    ).values_list("pk", "child_id", "end_date", "next_review_due", "latest_rating", "rating")
+    changed = []
+    for pk, child_id, end_date, stored_due, stored_rating, rating in rows.iterator(10_000):
+        wanted_due = due.get(child_id) if end_date is None else None
+        if (stored_due, stored_rating) != (wanted_due, rating or ""):
+            changed.append(
+                PeriodOfCare(pk=pk, next_review_due=wanted_due, latest_rating=rating or "")
+            )
+    PeriodOfCare.objects.bulk_update(
+        changed, ["next_review_due", "latest_rating"], batch_size=2_000
+    )
     return len(changed)
 
 
 def on_change(event: AuditEvent) -> None:
-    """After a change to a child's record commits, store the child's next review due again:
-    whichever record changed (a review, an episode, the end of care), it is recomputed."""
+    """After a change to a child's record commits, store the child's next review due and latest
+    rating again: whichever record changed (a review, a rating, the end of care), both are
+    recomputed."""
     if event.child_id is not None:
         child_id = event.child_id
-        transaction.on_commit(lambda: next_due_refresh(child_ids=[child_id]))
+        transaction.on_commit(lambda: period_summary_refresh(child_ids=[child_id]))

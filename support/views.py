@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from audit.models import Action
 from audit.writer import record_reads
 from children import access
+from children.filters import ChildFilter
 from children.models import Child
 from children.pages import about_child, child_url
 from core.access import role_required
@@ -254,9 +255,8 @@ def iv_list(request: AuthedHttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
         per_page=VISITORS_PAGE_SIZE,
     )
-    waiting = selectors.children_waiting(
-        access.children_visible_to(request.user), today=timezone.localdate()
-    )
+    child_filters = ChildFilter.of(request)  # from the service overview, or every child
+    waiting = selectors.children_waiting(child_filters.qs, today=timezone.localdate())
     record_reads(
         user=request.user,
         action=Action.IV_REGISTER_VIEW,
@@ -270,6 +270,7 @@ def iv_list(request: AuthedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "q": q,
             "status": status,
+            "child_filters": child_filters,
             "statuses": VisitorStatus.choices,
             "query_string": urlencode([(k, v) for k, v in (("q", q), ("status", status)) if v]),
             "waiting": waiting,

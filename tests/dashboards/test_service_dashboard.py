@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from children.models import CoverArrangement
-from reviews.services import next_due_refresh
+from reviews.services import period_summary_refresh
 from tests import factories
 from tests.conftest import client_for
 from tests.escalations.conftest import make_escalation
@@ -55,7 +55,7 @@ def service(ivy, ian):
     CoverArrangement.objects.create(absent_iro=ian, covering_iro=ivy, start_date=TODAY)
     make_escalation(child=soon, by=ivy, raised_on=date(2024, 4, 1))
     factories.RagRatingFactory(child=overdue, rating="red", set_by=ivy)
-    next_due_refresh()
+    period_summary_refresh()
     return {"overdue": overdue, "soon": soon, "later": later, "waiting": waiting}
 
 
@@ -119,7 +119,7 @@ def test_the_service_dashboard_runs_the_same_queries_at_20_and_500_children(mona
     client = client_for(mona)
     for more in (20, 480):  # 20 children, then 500
         _service_of(more)
-        next_due_refresh()
+        period_summary_refresh()
         cache.clear()  # the trends are cached: count the queries that compute them too
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("dashboards:service")).status_code == 200

@@ -2,13 +2,15 @@
 follows a service figure to the children list, filters it, and downloads a table as CSV;
 axe-core finds nothing on either dashboard."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from alerts import services as alerts
-from reviews.services import next_due_refresh
+from children.models import Child
+from reviews.services import period_summary_refresh
 from tests import factories
 from tests.e2e.conftest import JOURNEY_DAY, SHOTS, sign_in
 from tests.e2e.test_accessibility import violations
@@ -25,7 +27,7 @@ def service(ivy):
     factories.looked_after_child(
         iro=ivy, first_name="Sara", last_name="Soon", start=JOURNEY_DAY - timedelta(days=14)
     )
-    next_due_refresh()
+    period_summary_refresh()
     alerts.alerts_scan(today=JOURNEY_DAY)
 
 
@@ -62,3 +64,27 @@ def test_a_manager_follows_a_figure_filters_the_list_and_downloads_a_table(
     text = download.value.path().read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("IRO,Children,FTE,Per FTE")
     assert "Ivy Reviewer,2," in text
+
+
+def test_a_manager_filters_the_overview_and_the_figures_open_the_same_children(
+    page: Page, live_server, mona, ivy, service
+):
+    owen = Child.objects.get(first_name="Owen")
+    factories.RagRatingFactory(child=owen, rating="red", set_by=ivy)
+    period_summary_refresh()
+    sign_in(page, live_server, mona.email)
+    page.get_by_label("RAG rating", exact=True).select_option(label="Red")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"\?(.*&)?rag=red"))
+    expect(page.get_by_role("status")).to_contain_text("Showing the children who match")
+    page.screenshot(path=str(SHOTS / "service-dashboard-filtered.png"), full_page=True)
+    assert violations(page) == []
+    page.get_by_role("link", name="1 Children looked after", exact=True).click()
+    expect(page.get_by_text("1 child found")).to_be_visible()
+    expect(page.get_by_role("link", name="Owen Overdue")).to_be_visible()
+    expect(page.get_by_label("RAG rating", exact=True)).to_have_value("red")
+    page.go_back()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the RAG ratings (CSV)").click()
+    lines = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == ["Red,1", "Amber,0", "Green,0", "Not rated yet,0"]

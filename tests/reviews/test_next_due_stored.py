@@ -1,5 +1,6 @@
-"""The stored next review due is what the rule computes, after every kind of save that moves
-it, after the demo is built, and once a scan has put a stale one right (ADR 0017)."""
+"""The stored next review due and latest RAG rating are what the rules compute, after every kind
+of save that moves them, after the demo is built, and once a scan has put a stale one right
+(ADR 0017, 0018)."""
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -21,6 +22,10 @@ def stored(child) -> date | None:
     return PeriodOfCare.objects.get(child=child, end_date=None).next_review_due
 
 
+def stored_rating(child) -> str:
+    return PeriodOfCare.objects.get(child=child, end_date=None).latest_rating
+
+
 def computed(child) -> date | None:
     found = next_reviews_due(type(child).objects.filter(pk=child.pk)).get(child.pk)
     return found.due if found else None
@@ -30,7 +35,7 @@ def test_each_save_that_moves_the_next_review_stores_it_again(
     ivy, django_capture_on_commit_callbacks
 ):
     child = factories.looked_after_child(iro=ivy, start=date(2024, 4, 2))
-    services.next_due_refresh()
+    services.period_summary_refresh()
     assert stored(child) == computed(child) == date(2024, 4, 30)
     with django_capture_on_commit_callbacks(execute=True):
         review = services.review_schedule(
@@ -53,11 +58,11 @@ def test_each_save_that_moves_the_next_review_stores_it_again(
 
 def test_a_child_who_leaves_care_has_no_stored_due_date(ivy):
     child = factories.looked_after_child(iro=ivy, start=date(2024, 4, 2))
-    services.next_due_refresh()
+    services.period_summary_refresh()
     period = child.periods.get()
     period.end_date = date(2024, 6, 1)
     period.save()
-    services.next_due_refresh(child_ids=[child.pk])
+    services.period_summary_refresh(child_ids=[child.pk])
     assert PeriodOfCare.objects.get(pk=period.pk).next_review_due is None
 
 
@@ -73,4 +78,37 @@ def test_the_demo_council_stores_every_childs_next_review_due(db):
 
     call_command("seed_demo", "--children", "60", "--seed", "7", "--today", "2024-06-03")
     assert PeriodOfCare.objects.exclude(next_review_due=None).exists()
-    assert services.next_due_refresh() == 0  # nothing left to put right
+    assert PeriodOfCare.objects.exclude(latest_rating="").exists()
+    assert services.period_summary_refresh() == 0  # nothing left to put right
+
+
+def test_finalising_a_review_stores_the_rating_it_sets(ivy, django_capture_on_commit_callbacks):
+    child = factories.looked_after_child(iro=ivy, start=date(2024, 4, 2))
+    factories.RagRatingFactory(child=child, rating="red", set_on=date(2024, 4, 30), set_by=ivy)
+    services.period_summary_refresh()
+    assert stored_rating(child) == "red"
+    draft = factories.held_review(child, held_on=date(2024, 5, 20), status="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_finalise(by=ivy, review=draft, version=draft.version, rating="green")
+    assert stored_rating(child) == "green"
+
+
+def test_a_child_not_rated_yet_and_a_period_that_ended_store_no_rating(ivy):
+    rated = factories.looked_after_child(iro=ivy, start=date(2024, 4, 2))
+    factories.RagRatingFactory(child=rated, rating="amber", set_by=ivy)
+    unrated = factories.looked_after_child(iro=ivy, start=date(2024, 4, 2))
+    services.period_summary_refresh()
+    assert (stored_rating(rated), stored_rating(unrated)) == ("amber", "")
+    period = rated.periods.get()
+    period.end_date = date(2024, 6, 1)
+    period.save()
+    services.period_summary_refresh(child_ids=[rated.pk])
+    assert PeriodOfCare.objects.get(pk=period.pk).latest_rating == ""
+
+
+def test_the_scan_puts_a_stale_stored_rating_right(ivy):
+    child = factories.looked_after_child(iro=ivy, start=date(2024, 4, 2))
+    factories.RagRatingFactory(child=child, rating="amber", set_by=ivy)
+    PeriodOfCare.objects.filter(child=child).update(latest_rating="red")
+    alerts.alerts_scan(today=date(2024, 6, 3))
+    assert stored_rating(child) == "amber"
