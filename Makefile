@@ -19,6 +19,13 @@ $(UV):
 
 setup: .venv/.synced
 
+## .validator: the DfE's SSDA903 validator in a tool environment of its own (it pins pandas 1.5);
+## tests/children/test_codes_against_validator.py runs it (ADR 0019)
+.validator/.synced:
+	python3 -m venv .validator
+	.validator/bin/pip install --quiet "csc-validator-be-903==0.1.17"
+	@touch $@
+
 ## run: set up, migrate, load the demo authority once, print demo logins and serve on PORT
 run: setup
 	$(PY) manage.py migrate --verbosity 0
@@ -49,7 +56,7 @@ check-deploy: setup
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 ## test: set up, start services, lint, check production settings, run the whole suite
-test: setup services browser lint check-deploy
+test: setup services browser lint check-deploy .validator/.synced
 	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest --create-db -n 2 --dist worksteal $(PYTEST_ARGS)
 
 ## up: the production-like stack without Docker (gunicorn, Celery worker and beat) on local PostgreSQL and Redis
@@ -65,4 +72,4 @@ load: setup services
 	$(PY) bench/load.py --users 20 --users 100 --duration 60 $(LOAD_ARGS)
 
 clean:
-	rm -rf .venv .tools staticfiles db.sqlite3
+	rm -rf .venv .tools .validator staticfiles db.sqlite3

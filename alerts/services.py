@@ -131,7 +131,9 @@ def alerts_scan(
         # The scan has worked out every child's next review due: it stores it (and the latest
         # rating) too, so what a lost save left stale is put right within the hour (ADR 0017).
         period_summary_store(
-            {child: due.due for child, due in scope.next_due.items()}, child_ids=child_ids
+            {child: due.due for child, due in scope.next_due.items()},
+            child_ids=child_ids,
+            today=today,
         )
         Alert.objects.bulk_create(raising, ignore_conflicts=True)
         if clearing:

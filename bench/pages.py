@@ -76,6 +76,7 @@ def pages() -> tuple[int, list[tuple[User | None, str, str]]]:
     return looked_after, [
         (None, REFERENCE, reverse("health")),
         (manager, "manager home (service dashboard)", reverse("home")),
+        (manager, "service dashboard, filtered (RAG red)", reverse("home") + "?rag=red"),
         (manager, "children list, first page", children_list),
         (manager, "children list, last page", f"{children_list}?page={last_page}"),
         (manager, "children list, next review overdue", f"{children_list}?next_review=overdue"),

@@ -39,6 +39,11 @@ GENERATOR = [
     "iro_service/demo.py",
     "iro_service/scale.py",
     "core/bulk.py",
+    "reviews/services.py",
+    "alerts/services.py",
+    "alerts/conditions.py",
+    "alerts/rules.py",
+    "reporting/demo.py",
 ]
 
 

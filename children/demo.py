@@ -572,10 +572,15 @@ def _period(
     episodes = []
     for day, status, where, kind in zip(starts, statuses, places, kinds, strict=True):
         code = where["place"]
+        if code == "P2" and not codes.valid_on("PLACE", code, day):
+            code = "resi"  # no P2 from 28 October 2023 (rule 217t): supported accommodation
         if code == "resi":
-            code = "K3" if codes.collection_year(day) >= 2023 else "H5"
+            code = "K3" if codes.collection_year(day) >= 2024 else "H5"
             if kind == "L" and code != episodes[-1].place:
-                kind = "B"  # H5 ended in 2023-24: the same home, now supported accommodation
+                kind = "B"  # the same home, now supported accommodation (K3 from 2024-25)
+        provider = where["provider"]
+        if code == "Z1" and not codes.valid_on("PLACE", code, day):
+            code, provider = "Z14", ""  # Z1 split from 2025-26; no provider for Z11-Z14 (213)
         rpc = (
             ""
             if kind in "SL"
@@ -591,7 +596,7 @@ def _period(
                 kind,
                 status,
                 code,
-                where["provider"],
+                provider,
                 where["postcode"],
                 home,
                 where["in_area"],

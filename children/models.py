@@ -24,7 +24,8 @@ def waiting_for_an_iro(on: date) -> "models.QuerySet":
     open periods and open allocations are merged and only the few waiting are read (issue 9)."""
     allocated = Allocation.objects.open().filter(child=OuterRef("child"), start_date__lte=on)
     waiting = PeriodOfCare.objects.filter(end_date=None).exclude(Exists(allocated))
-    return waiting.values_list("child", flat=True)
+    # Unordered, both sides are read from their indexes alone and merged in child order.
+    return waiting.order_by().values_list("child", flat=True)
 
 
 class ChildQuerySet(models.QuerySet["Child"]):
@@ -204,6 +205,17 @@ class PeriodOfCare(Record, ChildDates, DateRange):
     # The child's latest RAG rating ("red", "amber", "green"; blank when not rated yet), stored
     # on the open period for the same reason and by the same service (ADR 0018).
     latest_rating = models.CharField(max_length=5, blank=True, editable=False)
+    # The IRO allocated to the child today (blank: waiting for one), stored the same way so the
+    # service dashboard counts each IRO's children in one pass over the open periods (ADR 0018).
+    allocated_iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
 
     CHILD_DATE_FIELDS = ("start_date",)
 
@@ -213,6 +225,15 @@ class PeriodOfCare(Record, ChildDates, DateRange):
         constraints = [
             *DateRange.Meta.constraints,
             one_open_per("child", name="one_open_period_per_child"),
+        ]
+        indexes = [
+            # The service dashboard's one pass over the open periods, from the index alone.
+            models.Index(
+                fields=["allocated_iro"],
+                include=["child", "next_review_due", "latest_rating"],
+                condition=Q(end_date__isnull=True),
+                name="open_period_iro_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,7 +252,7 @@ class Episode(Record, ChildDates, DateRange):
     reason_new_episode = models.CharField("Reason for new episode", max_length=1)
     legal_status = models.CharField("Legal status", max_length=2)
     cin = models.CharField("Category of need", max_length=2, blank=True)
-    placement_type = models.CharField("Placement type", max_length=2)
+    placement_type = models.CharField("Placement type", max_length=3)  # Z11-Z14 from 2025-26
     placement_provider = models.CharField("Placement provider", max_length=3, blank=True)
     placement_postcode = models.CharField("Placement postcode", max_length=8, blank=True)
     home_postcode = models.CharField("Home postcode", max_length=8, blank=True)
@@ -300,6 +321,16 @@ class Episode(Record, ChildDates, DateRange):
             for field, code_field, value in checks:
                 if value and value not in codes.codes_on(code_field, self.start_date):
                     errors[field] = f"{value} is not a valid code in {year}"
+        from children.rules import provider_allowed  # SSDA903 validator rule 550
+
+        if "placement_provider" not in errors and not provider_allowed(
+            self.placement_type, self.placement_provider
+        ):
+            errors["placement_provider"] = (
+                f"{self.placement_provider} (parent or other person with parental "
+                "responsibility) can only be the provider of placement P1 (placed with own "
+                "parent(s) or other person with parental responsibility)"
+            )
         if (
             self.end_date
             and self.reason_ceased

@@ -21,6 +21,18 @@ def placement_change_needs_reason(
     )
 
 
+# PR0 (parent or other person with parental responsibility) is the provider of placement P1 only.
+PROVIDER_FOR_ONE_PLACEMENT = {"PR0": "P1"}
+
+
+def provider_allowed(place: str, provider: str) -> bool:
+    """Whether a placement provider may go with a placement type (SSDA903 validator rule 550:
+    "A placement provider code of PR0 can only be associated with placement P1"). A blank
+    provider or placement is left to the checks that ask for one."""
+    only_with = PROVIDER_FOR_ONE_PLACEMENT.get(provider)
+    return not place or only_with is None or place == only_with
+
+
 # The next review windows lists filter by and dashboards count (ADR 0017): local practice.
 NEXT_REVIEW_SOON_DAYS = 28
 NEXT_REVIEW_WINDOWS = {"overdue": "Overdue", "due_4_weeks": "Due in the next 4 weeks"}

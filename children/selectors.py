@@ -100,8 +100,17 @@ class WaitingChild:
     working_days_waited: int
 
 
-def unallocated_children(children: ChildQuerySet, *, today: date) -> list[WaitingChild]:
-    """Looked-after children with no IRO, longest waiting first, with working days waited."""
+@dataclass(frozen=True)
+class WaitingList:
+    count: int  # every child waiting that `children` keeps
+    rows: list[WaitingChild]  # the longest waiting of them (all, unless a limit was asked)
+
+
+def unallocated_children(
+    children: ChildQuerySet, *, today: date, limit: int | None = None
+) -> WaitingList:
+    """Looked-after children with no IRO, longest waiting first, with working days waited:
+    how many, and the first `limit` of them (every one when no limit is given)."""
     period_start = Subquery(
         PeriodOfCare.objects.open().filter(child=OuterRef("pk")).values("start_date")[:1]
     )
@@ -115,18 +124,18 @@ def unallocated_children(children: ChildQuerySet, *, today: date) -> list[Waitin
     # looked-after child's current care would be worked out to keep a handful (issue 9).
     # The ids come from the open periods alone, then `children` (access and filters) keeps
     # those it holds by primary key: no pass over every child (ADR 0018).
-    waiting_ids = list(waiting_for_an_iro(today))
+    waiting = children.filter(pk__in=list(waiting_for_an_iro(today)))
+    count = waiting.count() if limit is not None else None
     rows = (
-        children.filter(pk__in=waiting_ids)
-        .with_current()
+        waiting.with_current()
         .annotate(waiting_since=Greatest(period_start, Coalesce(last_allocation_end, period_start)))
         .order_by("waiting_since", "last_name")
-    )
-    waiting = []
+    )[:limit]
+    listed = []
     for child in rows:
         since: date = child.waiting_since  # type: ignore[attr-defined]
-        waiting.append(WaitingChild(child, since, working_days_between(since, today)))
-    return waiting
+        listed.append(WaitingChild(child, since, working_days_between(since, today)))
+    return WaitingList(len(listed) if count is None else count, listed)
 
 
 def iros_and_holders() -> "QuerySet[User]":

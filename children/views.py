@@ -67,7 +67,7 @@ def child_list(request: AuthedHttpRequest) -> HttpResponse:
 @role_required(access.ALLOCATE)
 def unallocated(request: AuthedHttpRequest) -> HttpResponse:
     child_filters = ChildFilter.of(request)  # from the service overview, or every child
-    waiting = selectors.unallocated_children(child_filters.qs, today=timezone.localdate())
+    waiting = selectors.unallocated_children(child_filters.qs, today=timezone.localdate()).rows
     record_reads(
         user=request.user,
         action=Action.UNALLOCATED_VIEW,

@@ -614,13 +614,13 @@ def _check_follow_up_date(rating: RagRating, noted_on: date) -> None:
         )
 
 
-# What is stored on each open period: its next review due and the latest RAG rating ---------
+# What is stored on each open period: its next review due, the latest RAG rating, the IRO ---
 
 
 def period_summary_refresh(*, child_ids: list[int] | None = None) -> int:
-    """Store each open period's next review due (CPPCR 2010, regs. 33 and 48) and its child's
-    latest RAG rating where they have changed, for `child_ids` or every child; return how many
-    periods changed (ADR 0017, 0018)."""
+    """Store each open period's next review due (CPPCR 2010, regs. 33 and 48), its child's
+    latest RAG rating and the IRO allocated today where they have changed, for `child_ids` or
+    every child; return how many periods changed (ADR 0017, 0018)."""
     from reviews.selectors import next_reviews_due
 
     children = Child.objects.all() if child_ids is None else Child.objects.filter(pk__in=child_ids)
@@ -628,26 +628,43 @@ def period_summary_refresh(*, child_ids: list[int] | None = None) -> int:
     return period_summary_store(due, child_ids=child_ids)
 
 
-def period_summary_store(due: dict[int, date | None], *, child_ids: list[int] | None = None) -> int:
-    """Store `due` (the next review due by child, as reviews.selectors computes it) and each
-    child's latest RAG rating on the children's open periods, blank on every other period;
-    return how many periods changed (one read, then the changed rows in batches)."""
+def period_summary_store(
+    due: dict[int, date | None], *, child_ids: list[int] | None = None, today: date | None = None
+) -> int:
+    """Store `due` (the next review due by child, as reviews.selectors computes it), each
+    child's latest RAG rating and the IRO allocated on `today` (an allocation yet to start is
+    none) on the children's open periods, blank on every other period; return how many
+    periods changed (one read, then the changed rows in batches)."""
+    today = today or timezone.localdate()
     periods = PeriodOfCare.objects.order_by()
     if child_ids is not None:
         periods = periods.filter(child_id__in=child_ids)
     latest = RagRating.objects.filter(child=OuterRef("child")).order_by("-set_on", "-created_at")
+    allocated = Allocation.objects.open().filter(child=OuterRef("child"), start_date__lte=today)
     rows = periods.annotate(
-        rating=Case(When(end_date=None, then=Subquery(latest.values("rating")[:1])), default=None)
-    ).values_list("pk", "child_id", "end_date", "next_review_due", "latest_rating", "rating")
+        rating=Case(When(end_date=None, then=Subquery(latest.values("rating")[:1])), default=None),
+        iro=Case(When(end_date=None, then=Subquery(allocated.values("iro")[:1])), default=None),
+    ).values_list(
+        "pk",
+        "child_id",
+        "end_date",
+        "next_review_due",
+        "latest_rating",
+        "allocated_iro_id",
+        "rating",
+        "iro",
+    )
     changed = []
-    for pk, child_id, end_date, stored_due, stored_rating, rating in rows.iterator(10_000):
-        wanted_due = due.get(child_id) if end_date is None else None
-        if (stored_due, stored_rating) != (wanted_due, rating or ""):
+    for pk, child_id, end_date, *stored, rating, iro in rows.iterator(10_000):
+        wanted = (due.get(child_id) if end_date is None else None, rating or "", iro)
+        if tuple(stored) != wanted:
             changed.append(
-                PeriodOfCare(pk=pk, next_review_due=wanted_due, latest_rating=rating or "")
+                PeriodOfCare(
+                    pk=pk, next_review_due=wanted[0], latest_rating=wanted[1], allocated_iro_id=iro
+                )
             )
     PeriodOfCare.objects.bulk_update(
-        changed, ["next_review_due", "latest_rating"], batch_size=2_000
+        changed, ["next_review_due", "latest_rating", "allocated_iro"], batch_size=2_000
     )
     return len(changed)
 

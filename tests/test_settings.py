@@ -65,7 +65,9 @@ def test_development_settings_start_with_nothing_set() -> None:
     assert start("iro_service.settings.dev").returncode == 0
 
 
-def test_every_postgresql_connection_runs_with_jit_off(db) -> None:
+def test_every_postgresql_connection_runs_with_jit_and_parallel_workers_off(db) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)

@@ -74,8 +74,10 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # PostgreSQL's JIT spends 1-2.6 s compiling the big list queries and saves nothing on them
-# (issue 9's measurements; ADR 0011): every connection turns it off.
-POSTGRES_SESSION_OPTIONS = "-c jit=off"
+# (issue 9's measurements; ADR 0011), and parallel workers tripled the service dashboard's
+# one pass over the open periods on 2 cores (17 ms alone, 57 ms with 2 workers; ADR 0018):
+# every connection turns both off.
+POSTGRES_SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = POSTGRES_SESSION_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

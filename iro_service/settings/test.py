@@ -3,9 +3,14 @@
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iro_oversight")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each pytest-xdist worker has a Redis database of its own (15, 14, ...), as it has its own
+# test database: a real Celery worker started by one never takes the other's tasks, and a
+# cache cleared by one never empties the other's.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+_INDEX = int(_WORKER[2:]) if _WORKER[2:].isdigit() else 0
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{15 - _INDEX % 8}")
 
-from iro_service.settings.base import *  # noqa: F403
+from iro_service.settings.base import *  # noqa: E402,F403
 
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 DEBUG = False

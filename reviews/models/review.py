@@ -240,6 +240,14 @@ class Review(Record, ChildDates):
         indexes = [
             models.Index(fields=["child", "status", "held_on"]),
             models.Index(fields=["held_on"]),
+            # The service dashboard's timeliness and participation over a year of reg. 33
+            # reviews, read from the index alone (dashboards.selectors).
+            models.Index(
+                fields=["held_on"],
+                include=["id", "iro", "due_date", "participation", "parents_view"],
+                condition=Q(regime="reg33", status__in=["draft", "final"], held_on__isnull=False),
+                name="review_held_reg33_cover",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -95,26 +95,26 @@ def test_a_second_child_with_the_same_reference_is_refused(mona) -> None:
 
 
 def test_placement_code_not_valid_in_the_year_is_refused(mona, ivys_child) -> None:
-    """H5 was replaced by K3 from 2023-24: a change dated 2024 cannot use H5, one dated 2023 can."""
-    url = reverse("children:episode_create", args=[ivys_child.public_id])
+    """K3 came in 2024-25 (validator rule 146): a change dated 2023 cannot use K3, one dated 2024 can."""
     data = {
         "reason_new_episode": "P",
         "legal_status": "C2",
-        "placement_type": "H5",
+        "placement_type": "K3",
         "placement_provider": "PR4",
         "in_area": "true",
         "reason_place_change": "CARPL",
     }
-    refused = client_for(mona).post(url, {**date_fields("start_date", date(2024, 5, 1)), **data})
-    assert "H5 is not a valid code in 2024-25" in refused.content.decode()
-    assert Episode.objects.filter(child=ivys_child).count() == 1
     earlier = factories.looked_after_child(start=date(2022, 6, 1))
-    accepted = client_for(mona).post(
+    refused = client_for(mona).post(
         reverse("children:episode_create", args=[earlier.public_id]),
         {**date_fields("start_date", date(2023, 1, 10)), **data},
     )
+    assert "K3 is not a valid code in 2022-23" in refused.content.decode()
+    assert Episode.objects.filter(child=earlier).count() == 1
+    url = reverse("children:episode_create", args=[ivys_child.public_id])
+    accepted = client_for(mona).post(url, {**date_fields("start_date", date(2024, 5, 1)), **data})
     assert accepted.status_code == 302
-    assert Episode.objects.filter(child=earlier, placement_type="H5").exists()
+    assert Episode.objects.filter(child=ivys_child, placement_type="K3").exists()
 
 
 def test_iro_records_a_placement_move_which_closes_the_current_episode(ivy, ivys_child) -> None:

@@ -157,6 +157,9 @@ def test_full_size_plan_is_shaped_like_the_seed():
     assert not statuses["V3"]
     assert not statuses["V4"]
     group_of = {code: group for group, members in codes.PLACEMENT_GROUPS for code in members}
+    # No P2 from 28 October 2023 (rule 217t): the seed's independent living is now supported
+    # accommodation, so the two rows are counted together.
+    group_of["P2"] = "Residential accommodation"
     provider_of = {code: key for key, members in codes.PROVIDER_GROUPS.items() for code in members}
     table = Counter((group_of[e.place], provider_of[e.provider]) for e in current)
     seed = {
@@ -165,10 +168,9 @@ def test_full_size_plan_is_shaped_like_the_seed():
         ("Placed for adoption", "own_la"): 14,
         ("Placed for adoption", "other"): 18,
         ("Placed with parents", "other"): 46,
-        ("Independent living", "private"): 21,
         ("Children's homes", "own_la"): 24,
         ("Children's homes", "private"): 47,
-        ("Residential accommodation", "private"): 6,
+        ("Residential accommodation", "private"): 6 + 21,  # and independent living's
     }
     for cell, count in seed.items():
         assert abs(table[cell] - count) <= 3, (cell, table[cell], count)
@@ -357,9 +359,12 @@ def test_every_code_is_valid_for_its_collection_year(demo):
                 "REASON_PLACE_CHANGE", episode.end_date
             )
     assert (
-        not demo_episodes().filter(placement_type="H5", start_date__gte=date(2023, 4, 1)).exists()
+        not demo_episodes().filter(placement_type="H5", start_date__gte=date(2024, 4, 1)).exists()
     )
-    assert not demo_episodes().filter(placement_type="K3", start_date__lt=date(2023, 4, 1)).exists()
+    assert not demo_episodes().filter(placement_type="K3", start_date__lt=date(2024, 4, 1)).exists()
+    assert (
+        not demo_episodes().filter(placement_type="P2", start_date__gt=date(2023, 10, 27)).exists()
+    )
     assert not demo_episodes().open().filter(legal_status__in=("V3", "V4")).exists()
     for child in demo_children():
         assert child.ethnicity in codes.ETHNIC

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from alerts import services as alerts
 from children.models import PeriodOfCare
@@ -112,3 +113,47 @@ def test_the_scan_puts_a_stale_stored_rating_right(ivy):
     PeriodOfCare.objects.filter(child=child).update(latest_rating="red")
     alerts.alerts_scan(today=date(2024, 6, 3))
     assert stored_rating(child) == "amber"
+
+
+def stored_iro(child):
+    return PeriodOfCare.objects.get(child=child, end_date=None).allocated_iro
+
+
+@time_machine.travel(datetime(2024, 6, 3, 9, tzinfo=LONDON), tick=False)
+def test_allocating_reallocating_and_ending_store_the_iro_held_today(
+    ivy, ian, mona, django_capture_on_commit_callbacks
+):
+    from children import services as children
+
+    child = factories.looked_after_child(start=date(2024, 4, 2))
+    services.period_summary_refresh()
+    assert stored_iro(child) is None  # waiting for an IRO
+    with django_capture_on_commit_callbacks(execute=True):
+        children.allocation_make(by=mona, child=child, iro=ivy, start_date=date(2024, 6, 3))
+    assert stored_iro(child) == ivy
+    with django_capture_on_commit_callbacks(execute=True):
+        children.allocation_make(by=mona, child=child, iro=ian, start_date=date(2024, 6, 3))
+    assert stored_iro(child) == ian
+    with django_capture_on_commit_callbacks(execute=True):
+        children.allocation_end(by=mona, child=child, end_date=date(2024, 6, 3))
+    assert stored_iro(child) is None
+
+
+def test_an_allocation_yet_to_start_is_stored_by_the_scan_on_its_first_day(ivy):
+    child = factories.looked_after_child(start=date(2024, 4, 2))
+    factories.AllocationFactory(child=child, iro=ivy, start_date=date(2024, 6, 10))
+    alerts.alerts_scan(today=date(2024, 6, 7))
+    assert stored_iro(child) is None  # not held yet: still waiting
+    alerts.alerts_scan(today=date(2024, 6, 10))
+    assert stored_iro(child) == ivy
+
+
+def test_the_stored_iro_of_every_open_period_is_the_open_allocations(ivy, ian):
+    """Recomputed from the allocations: what the dashboard counts is who holds each child."""
+    held = [factories.looked_after_child(iro=iro) for iro in (ivy, ian, ivy)]
+    waiting = factories.looked_after_child()
+    services.period_summary_refresh()
+    for child in [*held, waiting]:
+        allocation = child.allocations.filter(end_date=None).first()
+        assert stored_iro(child) == (allocation.iro if allocation else None)
+    assert services.period_summary_refresh() == 0
