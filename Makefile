@@ -46,7 +46,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/djlint templates --lint
-	.venv/bin/mypy core audit iro_service children reviews support escalations reporting alerts dashboards
+	.venv/bin/mypy core audit iro_service children reviews support escalations reporting alerts dashboards ssda903
 	DJANGO_SETTINGS_MODULE=iro_service.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: setup

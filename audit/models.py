@@ -98,6 +98,10 @@ class Action(models.TextChoices):
     ALERT_DIGEST = "alert.digest", "Was emailed the daily digest of alerts"
     # Dashboards
     DASHBOARD_DOWNLOAD = "dashboard.download", "Downloaded a dashboard table"
+    # SSDA903
+    IMPORT_903 = "ssda903.import", "Imported SSDA903 files"
+    IMPORT_903_VIEW = "ssda903.import_view", "Opened an SSDA903 import or its problems"
+    EXPORT_903 = "ssda903.export", "Exported the SSDA903 return"
 
 
 class AuditEvent(models.Model):

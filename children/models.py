@@ -18,6 +18,21 @@ class Sex(models.TextChoices):
     UNKNOWN = "U", "Unknown or not stated"
 
 
+def imported_in_field() -> models.ForeignKey:
+    """The SSDA903 import a record came from (its year, files, when and by whom); null for a
+    record made in the app. An import compares it with the record's modified_at to tell a
+    record changed in the app since (ssda903.importer)."""
+    return models.ForeignKey(
+        "ssda903.Import",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="Imported in",
+    )
+
+
 def waiting_for_an_iro(on: date) -> "models.QuerySet":
     """The ids of children looked after with no IRO allocation in force on `on` (one yet to
     start is none). Driven from the open periods, not from every child: the partial indexes on
@@ -80,8 +95,10 @@ class Child(Record):
         unique=True,
         help_text="The council's reference for the child (SSDA903 CHILD), up to 10 characters",
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    # Blank only for a child imported from an SSDA903 return, which holds no names: the app's
+    # forms always ask for both.
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
@@ -90,6 +107,10 @@ class Child(Record):
     disability = models.BooleanField(null=True, blank=True)
     uasc_from = models.DateField("Unaccompanied asylum-seeking child from", null=True, blank=True)
     uasc_ceased = models.DateField("Ceased to be UASC on", null=True, blank=True)
+    # SSDA903 Header MOTHER and MC_DOB: whether the young person is a mother, and when her
+    # child was born (null: not recorded).
+    is_mother = models.BooleanField("Is a mother", null=True, blank=True)
+    mothers_child_born = models.DateField("Her child's date of birth", null=True, blank=True)
     siblings = models.ManyToManyField("self", blank=True, symmetrical=True)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(
@@ -101,6 +122,7 @@ class Child(Record):
         editable=False,
     )
     archive_reason = models.CharField(max_length=200, blank=True, editable=False)
+    imported_in = imported_in_field()
 
     objects = ChildQuerySet.as_manager()
 
@@ -141,7 +163,9 @@ class Child(Record):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        if not (self.first_name or self.last_name):
+            return "Name not recorded"  # imported from a 903 return, which holds no names
+        return f"{self.first_name} {self.last_name}".strip()
 
     def age_on(self, day: date) -> int:
         """Age in whole years on `day`; a 29 February birthday ages on 1 March in other years."""
@@ -216,6 +240,7 @@ class PeriodOfCare(Record, ChildDates, DateRange):
         related_name="+",
         db_index=False,
     )
+    imported_in = imported_in_field()
 
     CHILD_DATE_FIELDS = ("start_date",)
 
@@ -259,7 +284,8 @@ class Episode(Record, ChildDates, DateRange):
     in_area = models.BooleanField("Placed inside the council's area", null=True, blank=True)
     urn = models.CharField("Ofsted URN", max_length=8, blank=True)
     reason_ceased = models.CharField("Reason episode ceased", max_length=3, blank=True)
-    reason_place_change = models.CharField("Reason for placement change", max_length=5, blank=True)
+    reason_place_change = models.CharField("Reason for placement change", max_length=6, blank=True)
+    imported_in = imported_in_field()
 
     CHILD_DATE_FIELDS = ("start_date",)
 

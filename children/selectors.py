@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from children import rules
 from children.models import (
@@ -128,7 +128,14 @@ def unallocated_children(
     count = waiting.count() if limit is not None else None
     rows = (
         waiting.with_current()
-        .annotate(waiting_since=Greatest(period_start, Coalesce(last_allocation_end, period_start)))
+        .annotate(
+            # A child imported from a 903 return waits from the import, not from entering care.
+            waiting_since=Greatest(
+                period_start,
+                Coalesce(last_allocation_end, period_start),
+                Coalesce(TruncDate("imported_in__created_at"), period_start),
+            )
+        )
         .order_by("waiting_since", "last_name")
     )[:limit]
     listed = []

@@ -27,9 +27,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "reporting.change_narrative",
         "reporting.add_complaint",
         "reporting.change_complaint",
+        "ssda903.export_903",
     ),
     Role.ADMIN: (
         "iro_service.manage_staff",
+        "ssda903.import_903",
+        "ssda903.export_903",
         "reporting.build_report",
         "reporting.change_narrative",
         "reporting.add_complaint",

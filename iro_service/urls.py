@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("alerts.urls")),
     path("", include("dashboards.urls")),
+    path("", include("ssda903.urls")),
 ]

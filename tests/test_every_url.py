@@ -26,6 +26,7 @@ from children.models import CoverArrangement
 from iro_service.models import User
 from reporting.models import Complaint, Edition
 from reviews.models import Decision
+from ssda903.models import Import
 from tests import factories
 from tests.conftest import client_for
 from tests.escalations.conftest import make_escalation
@@ -103,6 +104,7 @@ OBJECT_FOR_SEGMENT = {
     "staff": "member",
     "cover": "cover",
     "alerts": "alert",
+    "903": "import",
 }
 # Where one segment holds several kinds of record, the longer prefix says which.
 OBJECT_FOR_PREFIX = {
@@ -175,6 +177,7 @@ def cast(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cast]:
             "complaint": Complaint.objects.create(
                 received_on=date(2024, 1, 8), complainant="parent", about="x", stage="stage_1"
             ),
+            "import": Import.objects.create(year=2023, started_by=ada),
         }
     yield Cast(ivy=ivy, ian=ian, mona=mona, ada=ada, world=world)
     with django_db_blocker.unblock():
@@ -272,11 +275,12 @@ def test_an_iro_reaches_nothing_of_another_iros_caseload_and_each_refusal_is_aud
 
 @pytest.mark.parametrize(
     "route",
-    # Staff accounts and the annual report (which holds no child's record) are admins' work.
+    # Staff accounts, the annual report and the 903 return and imports (which show no child's
+    # record) are admins' work.
     [
         r
         for r in GUARDED
-        if not r.name.startswith(("staff:", "reporting:"))
+        if not r.name.startswith(("staff:", "reporting:", "ssda903:"))
         and r.name not in {"home"} | OPEN_TO_EVERYONE
     ],
     ids=lambda r: r.name,
@@ -295,7 +299,7 @@ def test_an_admin_reaches_no_case_page_and_each_refusal_is_audited(
 def test_a_record_that_does_not_exist_is_a_404_for_every_role_that_may_open_the_page(
     ivy: User, mona: User, ada: User, route: Route
 ) -> None:
-    users = (ada,) if route.name.startswith("staff:") else (ivy, mona)
+    users = (ada,) if route.name.startswith(("staff:", "ssda903:")) else (ivy, mona)
     answers = {user.email: _open(client_for(user), url_of(route, None)) for user in users}
     # A role without the page's permission is refused (403) before anything is looked up.
     assert set(answers.values()) <= {403, 404}

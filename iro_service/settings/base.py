@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "reporting",
     "alerts",
     "dashboards",
+    "ssda903",
 ]
 
 MIDDLEWARE = [

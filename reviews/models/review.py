@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from children.models import Child, PeriodOfCare
+from children.models import Child, PeriodOfCare, imported_in_field
 from core.models import NOTE_MAX_LENGTH, BoundedTextField, ChildDates, Record
 from reviews import rules
 from reviews.rules import ReviewKind, ReviewRegime
@@ -192,13 +192,19 @@ class Review(Record, ChildDates):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    imported_in = imported_in_field()
+
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-scheduled_for", "-created_at"]
         constraints = [
+            # An imported review (SSDA903) was held, but nobody finalised it here and the
+            # return holds no reason it was late: those stay unknown, never made up.
             models.CheckConstraint(
-                condition=~Q(status="final") | Q(held_on__isnull=False, finalised_on__isnull=False),
+                condition=~Q(status="final")
+                | Q(held_on__isnull=False, finalised_on__isnull=False)
+                | Q(held_on__isnull=False, imported_in__isnull=False),
                 name="final_review_has_held_and_finalised_dates",
             ),
             models.CheckConstraint(
@@ -206,7 +212,8 @@ class Review(Record, ChildDates):
                 | Q(due_date__isnull=True)
                 | Q(held_on__lte=F("due_date"))
                 | ~Q(status="final")
-                | ~Q(late_reason=""),
+                | ~Q(late_reason="")
+                | Q(imported_in__isnull=False),
                 name="final_late_review_has_a_reason",
             ),
             models.CheckConstraint(

@@ -252,7 +252,7 @@ def test_the_status_the_page_polls_and_a_build_that_stopped_reads_as_failed(mona
     }
     page = client.get(reverse("reporting:edition", args=[edition.public_id])).content.decode()
     assert 'value="60"' in page
-    assert "report-progress.js" in page
+    assert "job-progress.js" in page
 
     Edition.objects.filter(pk=edition.pk).update(started_at=FIXED_NOW - timedelta(hours=1))
     state = client.get(url).json()

@@ -1,16 +1,18 @@
-// Polls an annual report edition while it builds, shows its progress, and opens it when done.
-const box = document.querySelector("[data-edition-status-url]");
+// Polls a job that runs on a worker (an annual report edition, a 903 import), shows its
+// progress, and reloads the page when the job has finished.
+const box = document.querySelector("[data-status-url]");
 const POLL_MS = 2000;
+const FINISHED = ["ready", "failed", "done", "refused"];
 
 async function poll() {
   try {
-    const response = await fetch(box.dataset.editionStatusUrl, { headers: { Accept: "application/json" } });
+    const response = await fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(String(response.status));
     const state = await response.json();
     box.querySelector("progress").value = state.progress;
     box.querySelector("progress").textContent = `${state.progress}%`;
-    box.querySelector("#edition-step").textContent = `${state.step} (${state.progress}% done)`;
-    if (state.status === "ready" || state.status === "failed") {
+    box.querySelector("[data-step]").textContent = `${state.step} (${state.progress}% done)`;
+    if (FINISHED.includes(state.status)) {
       window.location.reload();
       return;
     }
