@@ -10,9 +10,10 @@ episode overlapping it. An archived child is left out: archiving is for a record
 error or out of scope (`children.services.child_archive`), a duplicate or a child this council
 never looked after, and the annual report leaves them out for the same reason.
 
-What the app does not hold is left blank: MOTHER and MC_DOB (so the validator's rules 393
-and 607 flag every girl looked after: see tests/ssda903/test_export.py), and SEX for a child
-of unknown sex before 2024-25, when the return had no code for it (rule 101).
+What the app does not hold is left blank: MOTHER and MC_DOB when not recorded (an imported
+return's are kept; when blank, the validator's rules 393 and 607 flag every girl looked
+after: see tests/ssda903/test_export.py), and SEX for a child of unknown sex before 2024-25,
+when the return had no code for it (rule 101).
 """
 
 import csv
@@ -112,6 +113,8 @@ def tables(year: int) -> dict[str, Rows]:
             "child__upn",
             "child__uasc_from",
             "child__uasc_ceased",
+            "child__is_mother",
+            "child__mothers_child_born",
             "start_date",
             "end_date",
             "reason_new_episode",
@@ -141,6 +144,8 @@ def tables(year: int) -> dict[str, Rows]:
         upn,
         uasc_from,
         uasc_to,
+        is_mother,
+        mothers_child_born,
         decom,
         dec,
         rne,
@@ -165,8 +170,8 @@ def tables(year: int) -> dict[str, Rows]:
                     "DOB": born,
                     "ETHNIC": ethnicity,
                     "UPN": upn.strip().upper(),
-                    "MOTHER": "",
-                    "MC_DOB": "",
+                    "MOTHER": "" if is_mother is None else "1" if is_mother else "0",
+                    "MC_DOB": dmy(mothers_child_born),
                 }
             )
             duc = _uasc_until(dob, uasc_from, uasc_to, end)
