@@ -10,8 +10,10 @@ the fixed day (once: the scan writes rows) and `check_integrity` proves the data
 record integrity rules. Then bench/pages.py times each page on each database and
 one table is printed: median and 95th percentile server milliseconds, SQL queries, and the
 multiple of the reference view's time, for each size side by side; and bench/report.py
-times the annual report's build beside one bare aggregate pass over the same rows; and
-bench/alerts.py times the alerts scan (a first scan on no alerts, then the steady state).
+times the annual report's build beside one bare aggregate pass over the same rows;
+bench/alerts.py times the alerts scan (a first scan on no alerts, then the steady state); and
+from 20,000 children bench/ssda903.py times the 903 import of the year's exported return
+beside the DfE's validator on the same files.
 """
 
 # A developer's tool: its commands and SQL are built from its own constants and sizes.
@@ -31,6 +33,7 @@ PYTHON = sys.executable
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
 TODAY = "2026-11-30"  # fixed, so every build of a size is the same authority
 SEED_OPTIONS = ("--history-years", "10", "--jobs", "2")
+IMPORT_FROM = 20_000  # the 903 import is timed at 20,000 and 100,000 children
 GENERATOR = [
     "children/demo.py",
     "reviews/demo.py",
@@ -124,7 +127,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    runs, reports, scans = [], [], []
+    runs, reports, scans, imports = [], [], [], []
     for size in args.sizes:
         database = ensure(size, rebuild=args.rebuild)
         output = subprocess.run(
@@ -154,11 +157,48 @@ def main() -> None:
             check=True,
         ).stdout
         scans.append(json.loads(scan))
+        if size >= IMPORT_FROM:
+            imports.append(
+                json.loads(
+                    subprocess.run(
+                        [PYTHON, "bench/ssda903.py", "--json"],
+                        cwd=ROOT,
+                        env=env_for(database),
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout
+                )
+                | {"children": size}
+            )
     print(table(runs, args.repeat))
     print()
     print(report_table(reports))
     print()
     print(alerts_table(scans))
+    if imports:
+        print()
+        print(import_table(imports))
+
+
+def import_table(imports: list[dict]) -> str:
+    """The 903 import of each authority's exported return beside the DfE validator."""
+    lines = [
+        "SSDA903 (bench/ssda903.py): the year's return exported, imported into an empty app, "
+        "imported again, and validated by lac_validator; seconds and peak MB",
+        f"{'children':>10} {'year':>8} {'Header':>8} {'Episodes':>9} {'Reviews':>8} "
+        f"{'export s':>9} {'import s':>9} {'peak MB':>8} {'again s':>8} {'validator s':>12} "
+        f"{'peak MB':>8}",
+    ]
+    for r in imports:
+        rows = r["rows"]
+        lines.append(
+            f"{r['children']:>10,} {r['year']:>8} {rows['header']:>8,} {rows['episodes']:>9,} "
+            f"{rows['reviews']:>8,} {r['export_s']:>9.1f} {r['import_s']:>9.1f} "
+            f"{r['import_peak_mb']:>8} {r['reimport_s']:>8.1f} {r['validator_s']:>12.1f} "
+            f"{r['validator_peak_mb']:>8}"
+        )
+    return "\n".join(lines)
 
 
 def table(runs: list[dict], repeat: int) -> str:

@@ -37,15 +37,16 @@ def server_of(url: str) -> str:
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Seconds, the peak resident MB of that one process (os.wait4), and what it printed."""
-    with tempfile.TemporaryFile("w+") as out:
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out, text=True)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         out.seek(0)
-        printed = out.read()
+        err.seek(0)
+        printed, complaints = out.read(), err.read()
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.stderr.write(printed[-4000:])
+        sys.stderr.write(printed[-4000:] + complaints[-4000:])
         raise SystemExit(f"{' '.join(command[1:3])} failed")
     return seconds, usage.ru_maxrss / 1024, printed
 

@@ -152,3 +152,46 @@ def _text(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value).translate(_ESCAPES)
     raise TypeError(f"No COPY text for {type(value).__name__}: {value!r}")
+
+
+def update(model: type[M], objects: Sequence[M], fields: Sequence[str], batch: int = 5000) -> None:
+    """Write `fields` of saved `objects` back, as `bulk_update` would.
+
+    On PostgreSQL one `UPDATE ... FROM (VALUES ...)` a batch, each value typed by its column:
+    `bulk_update` builds a CASE expression per object and column in Python, 9 s for 19,000
+    periods of care where this takes well under one.
+    """
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(objects, fields, batch_size=500)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    columns: list[models.Field] = []
+    for name in fields:
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field)
+        columns.append(field)
+    pk = meta.pk
+    assert pk is not None
+    quote = connection.ops.quote_name
+    table = quote(str(meta.db_table))
+    sets = ", ".join(f"{quote(str(f.column))} = v.{quote(str(f.column))}" for f in columns)
+    names = ", ".join(quote(str(c)) for c in [pk.column, *(f.column for f in columns)])
+    types = ", ".join(
+        f"%s::{f.db_type(connection)}"
+        for f in [pk, *columns]  # type: ignore[list-item]
+    )
+    key = quote(str(pk.column))
+    sql = (
+        f"UPDATE {table} SET {sets} FROM (VALUES %s) AS v ({names}) "  # noqa: S608  (own names)
+        f"WHERE {table}.{key} = v.{key}"
+    )
+    rows = [
+        (obj.pk, *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns))
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, rows, template=f"({types})", page_size=batch)

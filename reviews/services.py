@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent, Kind
 from audit.writer import changes_between, record, snapshot
 from children.models import Allocation, Child, Episode, PeriodOfCare
+from core import bulk
 from core.conflicts import lock
 from core.dates import long_date, not_in_future
 from iro_service.models import User
@@ -663,9 +664,7 @@ def period_summary_store(
                     pk=pk, next_review_due=wanted[0], latest_rating=wanted[1], allocated_iro_id=iro
                 )
             )
-    PeriodOfCare.objects.bulk_update(
-        changed, ["next_review_due", "latest_rating", "allocated_iro"], batch_size=2_000
-    )
+    bulk.update(PeriodOfCare, changed, ["next_review_due", "latest_rating", "allocated_iro"])
     return len(changed)
 
 

@@ -478,10 +478,8 @@ class _Plan:
                 self.batch.pk,
             )
             obj.version += 1
-        model._default_manager.bulk_update(
-            objects,
-            [*fields, "modified_at", "modified_by", "imported_in", "version"],
-            batch_size=2_000,
+        bulk.update(
+            model, objects, [*fields, "modified_at", "modified_by", "imported_in", "version"]
         )
 
     def _reviews(self) -> None:
