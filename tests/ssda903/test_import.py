@@ -195,3 +195,63 @@ def test_files_of_several_children_write_in_a_fixed_number_of_queries(ada):
         assert outcome.imported, outcome.problems
         sizes.append([q["sql"][:60] for q in queries.captured_queries])
     assert len(sizes[0]) == len(sizes[1]), set(sizes[1]) ^ set(sizes[0])
+
+
+def _set(table: str, index: int, **values: str):
+    def change(data):
+        data[table][index].update(values)
+
+    return change
+
+
+def _drop(table: str, index: int):
+    def change(data):
+        del data[table][index]
+
+    return change
+
+
+def _add_review(**values: str):
+    def change(data):
+        data["Reviews"].append(review_row(**values))
+
+    return change
+
+
+def _toddler(data):
+    """C1 born in 2022: under 4 at every review, so PN1 (the child spoke) is wrong (441)."""
+    data["Header"][0]["DOB"] = "01/01/2022"
+    for row in data["Reviews"]:
+        if row["CHILD"] == "C1":
+            row["DOB"], row["REVIEW_CODE"] = "01/01/2022", "PN1"
+
+
+# One change per DfE rule the issue lists: (rule, the change, the file the problem names).
+ERRORS = [
+    ("166", _set("Reviews", 0, REVIEW="31/02/2024"), "reviews.csv"),
+    ("167", _set("Reviews", 0, REVIEW_CODE="PN9"), "reviews.csv"),
+    ("440", _set("Reviews", 0, REVIEW_CODE="PN0"), "reviews.csv"),
+    ("441", _toddler, "reviews.csv"),
+    ("143", _set("Episodes", 0, RNE="Z"), "episodes.csv"),
+    ("144", _set("Episodes", 0, LS="Q9"), "episodes.csv"),
+    ("146", _set("Episodes", 0, PLACE="Q1"), "episodes.csv"),
+    ("149", _set("Episodes", 0, REC="E99"), "episodes.csv"),
+    ("388", _drop("Episodes", 1), "episodes.csv"),
+    ("433", _set("Episodes", 1, DECOM="03/09/2024"), "episodes.csv"),
+    ("INT08", _add_review(child="C9", REVIEW="20/06/2024"), "reviews.csv"),
+    ("INT17", _set("Reviews", 0, DOB="15/06/2015"), "reviews.csv"),
+]
+
+
+@pytest.mark.parametrize(("rule", "change", "file"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_each_listed_dfe_rule_refuses_the_import_and_names_itself(ada, rule, change, file):
+    data = children("C1", "C2")
+    change(data)
+    outcome, _ = run(ada, data)
+    assert not outcome.imported
+    assert counts() == (0, 0, 0, 0)
+    found = [p for p in outcome.problems if p.rule == rule]
+    assert found, [(p.rule, p.message) for p in outcome.problems]
+    assert found[0].file == file
+    assert found[0].row is not None
+    assert found[0].message
