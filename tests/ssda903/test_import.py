@@ -255,3 +255,25 @@ def test_each_listed_dfe_rule_refuses_the_import_and_names_itself(ada, rule, cha
     assert found[0].file == file
     assert found[0].row is not None
     assert found[0].message
+
+
+def test_the_xml_form_of_the_same_data_imports_the_same_records(ada):
+    from tests.ssda903.files import xml_bytes
+
+    batch = Import.objects.create(year=YEAR, started_by=ada)
+    outcome = importer.import_files(batch, [("903.xml", xml_bytes(children("C1", "C2")))])
+    assert outcome.imported, outcome.problems
+    assert counts() == (2, 2, 4, 4)
+    assert Child.objects.get(child_ref="C1").uasc_from == date(2024, 5, 1)
+
+
+def test_a_windows_1252_file_is_read_when_named_and_explained_when_not(ada):
+    files = dict(csv_files(children("C1")))
+    files["header.csv"] += b"\xa0\r\n"  # a no-break space on a line of its own, as Excel saves it
+    batch = Import.objects.create(year=YEAR, started_by=ada)
+    refused = importer.import_files(batch, files.items())
+    assert not refused.imported
+    assert "Windows-1252" in refused.problems[0].message
+    named = Import.objects.create(year=YEAR, started_by=ada, encoding="cp1252")
+    outcome = importer.import_files(named, files.items())
+    assert outcome.imported, outcome.problems
