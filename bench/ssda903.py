@@ -70,9 +70,12 @@ def main() -> None:
             f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)',
             f'CREATE DATABASE "{SCRATCH}"',
         ):
-            subprocess.run(["psql", f"{server}/postgres", "-qc", sql], check=True)
+            subprocess.run(
+                ["psql", f"{server}/postgres", "-qc", sql], check=True, stdout=subprocess.DEVNULL
+            )
         scratch = {**env, "DATABASE_URL": f"{server}/{SCRATCH}"}
-        subprocess.run([*manage, "migrate", "--verbosity", "0"], cwd=ROOT, env=scratch, check=True)
+        quiet = {"cwd": ROOT, "env": scratch, "check": True, "stdout": subprocess.DEVNULL}
+        subprocess.run([*manage, "migrate", "--verbosity", "0"], **quiet)  # type: ignore[call-overload]
         subprocess.run(
             [
                 *manage,
@@ -81,9 +84,7 @@ def main() -> None:
                 "from tests.factories import AdminFactory; "
                 f"AdminFactory(email={ADMIN!r}, full_name='Bench Import')",
             ],
-            cwd=ROOT,
-            env=scratch,
-            check=True,
+            **quiet,  # the shell prints what it imported: stdout carries only the figures
         )
         import_s, import_mb, output = timed(
             [*manage, "import_903", *paths, "--year", args.year, "--by", ADMIN], scratch
