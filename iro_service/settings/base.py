@@ -4,6 +4,7 @@ Unsafe values have no default here: environments that may default them (dev, tes
 in their own module; production.py sets none.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "alerts",
     "dashboards",
     "ssda903",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -51,7 +53,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.headers.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 wrong passwords for one account from one address lock that pair out for 30 minutes (a
+# failure is forgotten 30 minutes after the last one); the refusal reads as a wrong password.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the email address)
+AXES_LOCKOUT_CALLABLE = "iro_service.lockout.refused"
+AXES_VERBOSE = False  # no banner on every command; each lockout is an AccessAttempt row
 
 ROOT_URLCONF = "iro_service.urls"
 WSGI_APPLICATION = "iro_service.wsgi.application"
