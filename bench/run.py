@@ -90,6 +90,13 @@ def ensure(size: int, *, rebuild: bool) -> str:
         )
         if comment == wanted:
             print(f"{size:,} children: cached in {database}", file=sys.stderr)
+            # Installed apps' own migrations (django-axes) are not in the fingerprint.
+            subprocess.run(
+                [PYTHON, "manage.py", "migrate", "--verbosity", "0"],
+                cwd=ROOT,
+                env=env_for(database),
+                check=True,
+            )
             return database
     if exists:
         psql(f'DROP DATABASE "{database}" WITH (FORCE)')
