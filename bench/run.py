@@ -128,6 +128,19 @@ def ensure(size: int, *, rebuild: bool) -> str:
     return database
 
 
+def figures_of(database: str, script: str, *args: str) -> dict:
+    """What one benchmark script prints as JSON, run on `database`."""
+    done = subprocess.run(
+        [PYTHON, script, *args, "--json"],
+        cwd=ROOT,
+        env=env_for(database),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[626, 20_000, 100_000])
@@ -137,47 +150,11 @@ def main() -> None:
     runs, reports, scans, imports = [], [], [], []
     for size in args.sizes:
         database = ensure(size, rebuild=args.rebuild)
-        output = subprocess.run(
-            [PYTHON, "bench/pages.py", "--repeat", str(args.repeat), "--json"],
-            cwd=ROOT,
-            env=env_for(database),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        runs.append(json.loads(output))
-        report = subprocess.run(
-            [PYTHON, "bench/report.py", "--json"],
-            cwd=ROOT,
-            env=env_for(database),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        reports.append(json.loads(report))
-        scan = subprocess.run(
-            [PYTHON, "bench/alerts.py", "--json"],
-            cwd=ROOT,
-            env=env_for(database),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        scans.append(json.loads(scan))
+        runs.append(figures_of(database, "bench/pages.py", "--repeat", str(args.repeat)))
+        reports.append(figures_of(database, "bench/report.py"))
+        scans.append(figures_of(database, "bench/alerts.py"))
         if size >= IMPORT_FROM:
-            imports.append(
-                json.loads(
-                    subprocess.run(
-                        [PYTHON, "bench/ssda903.py", "--json"],
-                        cwd=ROOT,
-                        env=env_for(database),
-                        capture_output=True,
-                        text=True,
-                        check=True,
-                    ).stdout
-                )
-                | {"children": size}
-            )
+            imports.append(figures_of(database, "bench/ssda903.py") | {"children": size})
     print(table(runs, args.repeat))
     print()
     print(report_table(reports))

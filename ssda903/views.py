@@ -32,6 +32,17 @@ def _import(public_id: uuid.UUID) -> Import:
     return get_object_or_404(Import.objects.select_related("started_by"), public_id=public_id)
 
 
+def _audit_read(request: AuthedHttpRequest, batch: Import, **detail: str) -> None:
+    record(
+        user=request.user,
+        kind=Kind.READ,
+        action=Action.IMPORT_903_VIEW,
+        obj=batch,
+        request=request,
+        detail={"year": batch.year_label, **detail},
+    )
+
+
 @role_required(IMPORT)
 @require_http_methods(["GET", "POST"])
 def import_home(request: AuthedHttpRequest) -> HttpResponse:
@@ -60,14 +71,7 @@ def import_detail(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     """An import: its progress while it runs, then what it added and changed, or every problem
     that refused it."""
     batch = _import(public_id)
-    record(
-        user=request.user,
-        kind=Kind.READ,
-        action=Action.IMPORT_903_VIEW,
-        obj=batch,
-        request=request,
-        detail={"year": batch.year_label, "status": batch.status},
-    )
+    _audit_read(request, batch, status=batch.status)
     percent, step = services.progress_of(batch)
     return render(
         request,
@@ -99,14 +103,7 @@ def import_status(request: AuthedHttpRequest, public_id: uuid.UUID) -> JsonRespo
 def import_problems(request: AuthedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Every problem of a refused import as CSV, spreadsheet formulas neutralised; audited."""
     batch = _import(public_id)
-    record(
-        user=request.user,
-        kind=Kind.READ,
-        action=Action.IMPORT_903_VIEW,
-        obj=batch,
-        request=request,
-        detail={"year": batch.year_label, "download": "problems"},
-    )
+    _audit_read(request, batch, download="problems")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.capitalize() for c in PROBLEM_COLUMNS])

@@ -9,7 +9,6 @@ variable set), where they fail. The named cases after them need no validator.
 """
 
 import json
-import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -25,9 +24,9 @@ from children.models import Sex
 from children.rules import provider_allowed
 from reviews.models import Participation
 from tests import factories
+from tests.validator_env import VALIDATOR_PYTHON, validator_python_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
-VALIDATOR_PYTHON = ROOT / ".validator" / "bin" / "python"
 HELPER = ROOT / "tests" / "validator" / "code_lists.py"
 # The validator's fields; REVIEW_CODE is the reviews app's Participation, in every year.
 FIELDS = (*codes.FIELDS, "REVIEW_CODE")
@@ -133,14 +132,7 @@ def pinned_version() -> str:
 @pytest.fixture(scope="module")
 def validator() -> dict[str, Any]:
     """The validator's code lists, year by year, from its own tool environment."""
-    if not VALIDATOR_PYTHON.exists():
-        missing = (
-            f"{VALIDATOR_PYTHON.relative_to(ROOT)} is missing: build the validator's tool "
-            "environment with `make .validator/.synced` (`make test` does)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(missing + " (CI is set: the comparison must run)")
-        pytest.skip(missing)
+    validator_python_or_skip()
     # -I: the validator's own environment only, none of the app's (PYTHONPATH, the script's
     # directory on sys.path, user site-packages).
     done = subprocess.run(  # noqa: S603 (our own script, our own interpreter)

@@ -10,7 +10,6 @@ they fail.
 import csv
 import io
 import json
-import os
 import re
 import subprocess
 import zipfile
@@ -29,9 +28,9 @@ from reviews.models import Review
 from ssda903 import export
 from ssda903.tables import COLUMNS
 from tests import factories
+from tests.validator_env import validator_python_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
-VALIDATOR_PYTHON = ROOT / ".validator" / "bin" / "python"
 VALIDATE = ROOT / "tests" / "validator" / "validate.py"
 
 # The crafted authority is Richmond upon Thames (E09000027, validate.py's default): its
@@ -480,15 +479,7 @@ def test_the_command_refuses_an_unknown_year(db: None, tmp_path: Path, label: st
 
 @pytest.fixture(scope="module")
 def validator_python() -> Path:
-    if not VALIDATOR_PYTHON.exists():
-        missing = (
-            f"{VALIDATOR_PYTHON.relative_to(ROOT)} is missing: build the validator's tool "
-            "environment with `make .validator/.synced` (`make test` does)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(missing + " (CI is set: the validator must run)")
-        pytest.skip(missing)
-    return VALIDATOR_PYTHON
+    return validator_python_or_skip()
 
 
 # Rules of csc-validator-be-903 0.1.17 that raise on any CSV upload, whatever the data.
