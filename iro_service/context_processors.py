@@ -41,8 +41,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Annual report", reverse("reporting:home")))
     if user.has_perm("ssda903.import_903"):
         items.append(("Import 903", reverse("ssda903:imports")))
-    elif user.has_perm("ssda903.export_903"):
-        items.append(("903 return", reverse("ssda903:export")))
     if user.has_perm("iro_service.manage_staff"):
         items.append(("Staff", reverse("staff:list")))
     path = request.path

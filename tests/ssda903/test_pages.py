@@ -120,3 +120,8 @@ def test_the_command_imports_or_says_why_not(ada, tmp_path):
     (tmp_path / "episodes.csv").write_bytes(b"CHILD,DECOM\r\n")
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_903", *sorted(tmp_path.iterdir()), "--year", LABEL)
+
+
+def test_a_manager_finds_the_return_from_the_annual_report_page(mona):
+    page = client_for(mona).get(reverse("reporting:home")).content.decode()
+    assert reverse("ssda903:export") in page
