@@ -248,8 +248,7 @@ class _Plan:
                         incoming.header,
                         name,
                         str(differs[name] or ""),
-                        f"CHILD {ref}: the app's record was changed in the app since it was "
-                        f"last imported, so its {_label(name)} "
+                        f"CHILD {ref}: the app's record {_how(child)}, so its {_label(name)} "
                         "is not overwritten: correct one or the other",
                     )
                 else:
@@ -358,8 +357,8 @@ class _Plan:
                     row,
                     column,
                     _text(row, column),
-                    f"CHILD {child.child_ref}: the episode from {_day(values['start_date'])} was "
-                    "changed in the app since it was last imported, so it is not overwritten",
+                    f"CHILD {child.child_ref}: the episode from {_day(values['start_date'])} "
+                    f"{_how(old)}, so it is not overwritten",
                 )
             else:
                 for name, value in differs.items():
@@ -503,9 +502,8 @@ class _Plan:
                             row,
                             "REVIEW_CODE",
                             code,
-                            f"CHILD {child.child_ref}: the review of {_day(held)} was changed in "
-                            "the app since it was last imported, so its participation is not "
-                            "overwritten",
+                            f"CHILD {child.child_ref}: the review of {_day(held)} "
+                            f"{_how(existing)}, so its participation is not overwritten",
                         )
                     else:
                         existing.participation = code
@@ -592,6 +590,13 @@ class _PeriodPlan:
             held=earlier,
             history_from=history,
         )
+
+
+def _how(obj: Child | Episode | Review) -> str:
+    """Why the app's record wins: made in the app, or changed there after its import."""
+    if obj.imported_in is None:
+        return "was recorded in the app"
+    return f"was changed in the app after the import of {obj.imported_in.created_at:%d/%m/%Y}"
 
 
 def _label(name: str) -> str:

@@ -48,8 +48,12 @@ class Command(BaseCommand):
         by = admins.filter(email=options["by"]).first() if options["by"] else admins.first()
         if by is None:
             raise CommandError("No active admin to record the import as: give --by EMAIL")
-        batch = services.import_request(by=by, year=year, encoding=options["encoding"], files=files)
-        batch = services.import_run(import_id=batch.pk) or batch
+        # Run here, not queued: the command is the worker.
+        batch = services.import_request(
+            by=by, year=year, encoding=options["encoding"], files=files, queue=False
+        )
+        services.import_run(import_id=batch.pk)
+        batch.refresh_from_db()
         if batch.status == ImportStatus.DONE:
             for name, counts in batch.summary.items():
                 self.stdout.write(
