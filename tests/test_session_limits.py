@@ -33,6 +33,8 @@ def test_a_session_idle_for_31_minutes_is_ended_and_asks_to_sign_in(ivy):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login") + "?next=")
         assert not Session.objects.exists()  # ended on the server, not only in the browser
+        page = client.get(response["Location"]).content.decode()
+        assert "You have been signed out" in page
         assert not opens(client, url)
 
 
