@@ -40,25 +40,7 @@ def test_production_settings_refuse_to_start_without_a_secret(env: dict, missing
 
 
 def test_production_settings_default_debug_off() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
-        ],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "iro_service.settings.production",
-            "SECRET_KEY": "x" * 50,
-            "DATABASE_URL": "postgres://postgres@127.0.0.1/x",
-        },
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.stdout.strip() == "False"
+    assert _production_setting("settings.DEBUG") == "False"
 
 
 def test_development_settings_start_with_nothing_set() -> None:
@@ -71,3 +53,33 @@ def test_every_postgresql_connection_runs_with_jit_and_parallel_workers_off(db) 
         assert cursor.fetchone() == ("off",)
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+
+
+def _production_setting(expression: str, **env: str) -> str:
+    result = subprocess.run(  # noqa: S603  (our own interpreter, our own expression)
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; print({expression})",
+        ],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "iro_service.settings.production",
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1/x",
+            **env,
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result.stdout.strip()
+
+
+def test_behind_tls_the_cookies_are_host_prefixed() -> None:
+    names = "settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_PATH"
+    assert _production_setting(names) == "__Host-sessionid __Host-csrftoken /"
+    # `make up` over plain HTTP cannot use the prefix: the browser would drop the cookies.
+    assert _production_setting(names, SECURE_COOKIES="false") == "sessionid csrftoken /"
